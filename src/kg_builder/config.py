@@ -1,0 +1,221 @@
+"""Find the project, load the curated knowledge under ``ontology/`` into one frozen object.
+
+Everything the extractor knows about names, words and infobox fields comes from these files, so a
+user teaches the builder by editing data, never code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+from .models import Registry, RegistryEntry
+
+__all__ = ["Settings", "Lexicon", "InfoboxSpec", "find_root", "load_settings", "ENTITY_TYPES"]
+
+# Classes a registry entry or an extraction rule may give an entity, with their parent class.
+ENTITY_TYPES: dict[str, str | None] = {
+    "Entity": None,
+    "Person": "Entity",
+    "Organization": "Entity",
+    "MilitaryUnit": "Organization",
+    "Government": "Organization",
+    "Event": "Entity",
+    "War": "Event",
+    "MilitaryOperation": "Event",
+    "Battle": "Event",
+    "Occupation": "Event",
+    "Attack": "Event",
+    "Place": "Entity",
+    "City": "Place",
+    "Province": "Place",
+    "Country": "Place",
+    "River": "Place",
+    "Island": "Place",
+    "Region": "Place",
+    "CreativeWork": "Entity",
+    "Equipment": "Entity",
+}
+
+
+def type_ancestors(name: str) -> tuple[str, ...]:
+    """The class and its parents up to Entity: ``City`` -> (City, Place, Entity)."""
+    chain: list[str] = []
+    current: str | None = name
+    while current is not None:
+        chain.append(current)
+        current = ENTITY_TYPES.get(current)
+    return tuple(chain)
+
+
+@dataclass(frozen=True)
+class InfoboxSpec:
+    """How infobox keys map to claims (``ontology/infobox.yaml``)."""
+
+    fields: dict[str, dict[str, Any]]
+    name_markers: dict[str, str]
+    list_separators: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Trigger words and patterns (``ontology/extraction.yaml``)."""
+
+    data: dict[str, Any]
+
+    def words(self, *path: str) -> tuple[str, ...]:
+        node: Any = self.data
+        for part in path:
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+        return tuple(node) if isinstance(node, (list, dict)) else ()
+
+    def get(self, *path: str) -> Any:
+        node: Any = self.data
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things are, and the curated knowledge. Built once, passed explicitly."""
+
+    root: Path
+    corpus_dir: Path
+    graph_dir: Path
+    ontology_dir: Path
+    registry: Registry = field(repr=False)
+    lexicon: Lexicon = field(repr=False)
+    infobox: InfoboxSpec = field(repr=False)
+
+    @property
+    def ontology_file(self) -> Path:
+        return self.ontology_dir / "kg.ttl"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The project root: ``$KG_ROOT``, else the nearest folder upwards holding ``ontology/kg.ttl``."""
+    env = os.environ.get("KG_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "ontology" / "kg.ttl").is_file():
+            return folder
+    raise ConfigError(
+        f"no project found from {here}",
+        hint="run kg inside a project (a folder with ontology/kg.ttl) or set KG_ROOT",
+    )
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as e:
+        raise ConfigError("file not found", path=path) from e
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise ConfigError(f"invalid YAML: {e.problem}", path=path, line=line) from e
+
+
+def _str_tuple(value: Any, path: Path, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{what} must be a string or a list of strings, not {value!r}", path=path)
+
+
+def load_registry(path: Path) -> Registry:
+    """Read and check the entity registry (``ontology/entities.yaml``)."""
+    data = _load_yaml(path)
+    items = data.get("entities") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise ConfigError("expected a top-level `entities:` list", path=path)
+    entries: list[RegistryEntry] = []
+    seen_alias: dict[str, str] = {}
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict) or not item.get("id") or not item.get("label") or not item.get("type"):
+            raise ConfigError(f"entry {n} needs id, label and type: {item!r}", path=path)
+        ident = str(item["id"])
+        if item["type"] not in ENTITY_TYPES:
+            raise ConfigError(
+                f"entry {ident!r} has unknown type {item['type']!r}",
+                path=path,
+                hint="use one of " + ", ".join(ENTITY_TYPES),
+            )
+        labels = item.get("labels") or {}
+        if not isinstance(labels, dict):
+            raise ConfigError(f"entry {ident!r}: labels must map language to name", path=path)
+        entry = RegistryEntry(
+            id=ident,
+            label=str(item["label"]),
+            type=str(item["type"]),
+            aliases=_str_tuple(item.get("aliases"), path, f"{ident}.aliases"),
+            labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+            demonyms=_str_tuple(item.get("demonyms"), path, f"{ident}.demonyms"),
+            located_in=item.get("located_in"),
+            part_of=_str_tuple(item.get("part_of"), path, f"{ident}.part_of"),
+            member_of=_str_tuple(item.get("member_of"), path, f"{ident}.member_of"),
+            wikidata=item.get("wikidata"),
+            wikidata_evidence=item.get("wikidata_evidence"),
+        )
+        for name in (entry.label, *entry.aliases):
+            other = seen_alias.get(name)
+            if other is not None and other != ident:
+                raise ConfigError(f"name {name!r} is given to both {other!r} and {ident!r}", path=path)
+            seen_alias[name] = ident
+        entries.append(entry)
+    ids = {e.id for e in entries}
+    if len(ids) != len(entries):
+        raise ConfigError("duplicate entity ids", path=path)
+    for e in entries:
+        for target in (e.located_in, *e.part_of, *e.member_of):
+            if target is not None and target not in ids:
+                raise ConfigError(f"entry {e.id!r} refers to unknown id {target!r}", path=path)
+    return Registry(entries=tuple(entries))
+
+
+def load_infobox_spec(path: Path) -> InfoboxSpec:
+    """Read the infobox field mapping (``ontology/infobox.yaml``)."""
+    data = _load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+        raise ConfigError("expected a `fields:` mapping", path=path)
+    return InfoboxSpec(
+        fields={str(k).lower().replace(" ", ""): dict(v) for k, v in data["fields"].items()},
+        name_markers=dict(data.get("name_markers") or {}),
+        list_separators=_str_tuple(data.get("list_separators"), path, "list_separators") or (",",),
+    )
+
+
+def load_settings(root: Path | None = None) -> Settings:
+    """Everything a build needs, from the project root."""
+    root = (root or find_root()).resolve()
+    ontology = root / "ontology"
+    lex = _load_yaml(ontology / "extraction.yaml")
+    if not isinstance(lex, dict):
+        raise ConfigError("expected a mapping", path=ontology / "extraction.yaml")
+    return Settings(
+        root=root,
+        corpus_dir=root / "corpus",
+        graph_dir=root / "graph",
+        ontology_dir=ontology,
+        registry=load_registry(ontology / "entities.yaml"),
+        lexicon=Lexicon(lex),
+        infobox=load_infobox_spec(ontology / "infobox.yaml"),
+    )

@@ -1,0 +1,83 @@
+"""The error tree. Every error knows its CLI exit code and its HTTP status.
+
+    KgError                      exit 1   (500)
+    ├── ConfigError              exit 2   (500)  a settings or ontology data file is wrong
+    ├── InputError               exit 3   (400)  a corpus document or sidecar is wrong
+    │   ├── SidecarError
+    │   └── InfoboxError
+    ├── ValidationError          exit 4   (500)  the built graph breaks a SHACL shape
+    └── StorageError             exit 5   (500)  graph/ could not be read or written
+
+Callers catch ``KgError``; the CLI turns it into a message and ``exit_code``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "KgError",
+    "ConfigError",
+    "InputError",
+    "SidecarError",
+    "InfoboxError",
+    "ValidationError",
+    "StorageError",
+]
+
+
+class KgError(Exception):
+    """Base of every error the builder raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+    def __init__(self, message: str, *, path: Path | str | None = None, line: int | None = None,
+                 hint: str | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+        text = where + self.message
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class ConfigError(KgError):
+    """A settings or curated-knowledge file under ontology/ is missing or malformed."""
+
+    exit_code = 2
+
+
+class InputError(KgError):
+    """A corpus document cannot be used as it is."""
+
+    exit_code = 3
+    http_status = 400
+
+
+class SidecarError(InputError):
+    """A document's metadata sidecar is missing or invalid."""
+
+
+class InfoboxError(InputError):
+    """An infobox line is malformed."""
+
+
+class ValidationError(KgError):
+    """The built graph violates a SHACL shape in ontology/shapes.ttl."""
+
+    exit_code = 4
+
+
+class StorageError(KgError):
+    """graph/ could not be written or read."""
+
+    exit_code = 5

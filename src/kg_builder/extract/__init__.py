@@ -1,0 +1,70 @@
+"""Stage 2: from a parsed document to mentions, name facts and claims (no resolution across documents).
+
+Every rule is generic; what it knows of names and words comes from the curated data under
+``ontology/`` (see :mod:`kg_builder.config`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Settings
+from ..models import Claim, Mention, ParsedDocument
+from .infobox import EntityHint, extract_infobox
+from .names import NameFact, Patterns, compile_patterns, find_mentions, find_name_facts, norm
+from .quantities import QuantityLexicon, compile_quantities
+from .statements import extract_statements
+
+__all__ = ["Extractor", "DocumentExtraction", "EntityHint", "NameFact", "make_extractor", "extract_document", "norm"]
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """The compiled rules of one build."""
+
+    settings: Settings
+    patterns: Patterns
+    quantities: QuantityLexicon
+
+
+@dataclass(frozen=True)
+class DocumentExtraction:
+    """Everything one document states, before cross-document resolution."""
+
+    doc_id: str
+    topic: str | None
+    mentions: tuple[Mention, ...]
+    claims: tuple[Claim, ...]
+    names: tuple[NameFact, ...]
+    hints: tuple[EntityHint, ...]
+    warnings: tuple[str, ...]
+    unattached_dates: int
+
+
+def make_extractor(settings: Settings) -> Extractor:
+    """Compile the registry and lexicon once for a build."""
+    return Extractor(settings, compile_patterns(settings.registry, settings.lexicon),
+                     compile_quantities(settings.lexicon))
+
+
+def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
+    """Mentions, claims and name facts of one parsed document."""
+    ib = extract_infobox(doc, ex.settings.infobox, ex.patterns, ex.quantities)
+    spans = [(s.start, s.end) for s in doc.sentences]
+    mentions = ib.mentions + find_mentions(doc, spans, ex.patterns)
+    names = find_name_facts(doc, mentions, ex.settings.lexicon)
+    topic_type = next((m.type for m in ib.mentions if m.key == ib.topic), None)
+    if doc.title and ib.topic and doc.title != ib.topic_label:
+        at = doc.text.find(doc.title)
+        names.append(NameFact(doc.doc_id, ib.topic, doc.title, None, at, at + len(doc.title)))
+    st = extract_statements(doc, mentions, ex.patterns, ex.quantities, ex.settings.lexicon, ib.topic, topic_type)
+    return DocumentExtraction(
+        doc_id=doc.doc_id,
+        topic=ib.topic,
+        mentions=tuple(mentions),
+        claims=tuple(ib.claims + st.claims),
+        names=tuple(names),
+        hints=tuple(ib.hints + st.hints),
+        warnings=tuple(ib.warnings),
+        unattached_dates=st.unattached_dates,
+    )

@@ -1,0 +1,203 @@
+"""Infobox fields to claims, by the field mapping in ``ontology/infobox.yaml``.
+
+Numbered keys are per side ("Commander2" is side 2). Lists are split; markers glued to names
+("ZeidanKIA") are cut off and kept as a note; empty fields are recorded as missing, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..config import InfoboxSpec
+from ..models import Claim, DateValue, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
+from .dates import find_dates
+from .names import Patterns, norm
+from .quantities import QuantityLexicon, find_quantities
+
+__all__ = ["InfoboxResult", "EntityHint", "extract_infobox", "field_spec"]
+
+_SCOPE = re.compile(r"\s*\((?P<scope>[^()]*[A-Za-z][^()]*)\)\s*$")
+
+
+@dataclass(frozen=True)
+class EntityHint:
+    """An entity that a rule names without a span of its own (the topic, an event a verb states)."""
+
+    doc_id: str
+    key: str
+    label: str
+    type: str
+    rule: str
+
+
+@dataclass
+class InfoboxResult:
+    """What an infobox yields."""
+
+    topic: str | None = None
+    topic_label: str | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    hints: list[EntityHint] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sides: dict[int, str] = field(default_factory=dict)  # side number -> combatant key
+
+
+def field_spec(spec: InfoboxSpec, key: str) -> tuple[dict[str, object] | None, int | None]:
+    """The mapping for a key, and its side number: ``Commander2`` -> (commander spec, 2)."""
+    m = re.fullmatch(r"(?P<base>.*?)\s*(?P<n>\d+)?", key)
+    base = (m.group("base") if m else key).lower().replace(" ", "")
+    side = int(m.group("n")) if m and m.group("n") else None
+    return spec.fields.get(base), side
+
+
+def _items(f: InfoboxField, spec: InfoboxSpec, text: str) -> list[tuple[int, int]]:
+    """Spans of the list items of a field value."""
+    seps = "|".join(re.escape(s) for s in sorted(spec.list_separators, key=len, reverse=True))
+    spans: list[tuple[int, int]] = []
+    pos = f.start
+    for m in re.finditer(seps, text[f.start:f.end]):
+        spans.append((pos, f.start + m.start()))
+        pos = f.start + m.end()
+    spans.append((pos, f.end))
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1] in " \t,;":
+            b -= 1
+        if text[a:a + 4].lower() == "the ":
+            a += 4
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _entity_at(doc: ParsedDocument, a: int, b: int, type_: str, patterns: Patterns) -> Mention:
+    text = doc.text[a:b]
+    ident = patterns.registry_names.get(text)
+    if ident is not None:
+        return Mention(doc.doc_id, a, b, text, patterns.registry_types[ident], ident, "infobox", True)
+    if type_ == "Event":
+        for rx in patterns.operation[:1]:
+            if rx.fullmatch(text):
+                type_ = "MilitaryOperation"
+        hm = patterns.event_head.fullmatch(text)
+        if hm:
+            type_ = patterns.event_heads.get(hm.group("head"), "Event")
+        if re.search(r"\bWar\b", text):
+            type_ = "War"
+    return Mention(doc.doc_id, a, b, text, type_, "~" + norm(text), "infobox")
+
+
+def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
+                    ql: QuantityLexicon) -> InfoboxResult:
+    """Claims, mentions and the topic of a document's infobox."""
+    out = InfoboxResult()
+    text = doc.text
+    fields = [(f, *field_spec(spec, f.key)) for f in doc.infobox]
+    for f, fs, _side in fields:
+        if fs and fs.get("kind") == "topic" and f.value.strip():
+            mention = _entity_at(doc, f.start, f.end, str(fs.get("type", "Event")), patterns)
+            out.topic, out.topic_label = mention.key, mention.text
+            out.mentions.append(mention)
+            break
+    if out.topic is None and doc.title and doc.infobox:
+        out.topic, out.topic_label = "~" + norm(doc.title), doc.title
+        out.hints.append(EntityHint(doc.doc_id, out.topic, doc.title, "Event", "infobox-title"))
+    if out.topic is None:
+        return out
+    for f, fs, side in fields:
+        if fs is None:
+            out.warnings.append(f"{doc.document.path}:{f.line}: infobox field {f.key!r} is not mapped in "
+                                f"ontology/infobox.yaml; its value was not read")
+            continue
+        if fs.get("kind") == "combatant" or fs.get("property") == "combatant":
+            items = _items(f, spec, text)
+            if side is not None and len(items) == 1:
+                a, b = items[0]
+                out.sides[side] = _entity_at(doc, a, b, str(fs.get("type", "Country")), patterns).key
+    for f, fs, side in fields:
+        if fs is None or fs.get("kind") in ("ignore", "topic"):
+            continue
+        kind = str(fs.get("kind"))
+        prop = str(fs.get("property", "result"))
+        side_key = out.sides.get(side) if side is not None else None
+        common = dict(doc_id=doc.doc_id, subject=out.topic, side=side_key, side_number=side)
+        if not f.value.strip():
+            out.claims.append(Claim(property=prop if kind != "dates" else "pointInTime", value=None,
+                                    start=f.start, end=f.end, rule=f"infobox-{kind}-missing",
+                                    missing_field=f.key, **common))  # type: ignore[arg-type]
+            continue
+        if kind in ("entities", "events"):
+            for a, b in _items(f, spec, text):
+                note = None
+                for marker, meaning in spec.name_markers.items():
+                    if text[a:b].endswith(marker) and b - len(marker) > a:
+                        b -= len(marker)
+                        note = meaning
+                mention = _entity_at(doc, a, b, str(fs.get("type", "Event")), patterns)
+                out.mentions.append(mention)
+                out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
+                                        rule=f"infobox-{kind}", scope=note, **common))  # type: ignore[arg-type]
+        elif kind == "places":
+            items = _items(f, spec, text)
+            previous: Mention | None = None
+            for i, (a, b) in enumerate(items):
+                type_ = "Country" if i == len(items) - 1 and len(items) > 1 else "Place"
+                mention = _entity_at(doc, a, b, type_, patterns)
+                out.mentions.append(mention)
+                if i == 0:
+                    out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
+                                            rule="infobox-place", **common))  # type: ignore[arg-type]
+                if previous is not None:
+                    out.claims.append(Claim(doc_id=doc.doc_id, subject=previous.key, property="locatedIn",
+                                            value=EntityValue(mention.key), start=previous.start, end=b,
+                                            rule="infobox-place-hierarchy"))
+                previous = mention
+        elif kind == "dates":
+            dates = find_dates(text, f.start, f.end, f.start)
+            for d in dates[:1]:
+                if d.last is not None:
+                    out.claims.append(Claim(property="startTime", value=d.first, start=d.start, end=d.end,
+                                            rule="infobox-date-range", **common))  # type: ignore[arg-type]
+                    out.claims.append(Claim(property="endTime", value=d.last, start=d.start, end=d.end,
+                                            rule="infobox-date-range", **common))  # type: ignore[arg-type]
+                else:
+                    out.claims.append(Claim(property="pointInTime", value=d.first, start=d.start, end=d.end,
+                                            rule="infobox-date", **common))  # type: ignore[arg-type]
+            if not dates:
+                out.warnings.append(f"{doc.document.path}:{f.line}: no date found in {f.key}: {f.value!r}")
+        elif kind == "text":
+            out.claims.append(Claim(property=prop, value=TextValue(f.value.strip()), start=f.start, end=f.end,
+                                    rule="infobox-text", **common))  # type: ignore[arg-type]
+            if patterns.demonym_re is not None and re.search(r"\bvictory\b", f.value, re.I):
+                d = patterns.demonym_re.search(text, f.start, f.end)
+                if d:
+                    out.claims.append(Claim(doc_id=doc.doc_id, subject=out.topic, property="winner",
+                                            value=EntityValue(patterns.demonyms[d.group(0)]), start=f.start,
+                                            end=f.end, rule="infobox-result-winner"))
+        elif kind == "quantities":
+            scope_m = _SCOPE.search(text, f.start, f.end)
+            scope = scope_m.group("scope").strip() if scope_m else None
+            body_end = scope_m.start() if scope_m else f.end
+            parts = [(f.start, body_end)]
+            split = [m for m in re.finditer(r"\s-{2,}\s", text[f.start:body_end])]
+            if split:
+                parts, pos = [], f.start
+                for m in split:
+                    parts.append((pos, f.start + m.start()))
+                    pos = f.start + m.end()
+                parts.append((pos, body_end))
+            losses = fs.get("equipment") == "losses"
+            for a, b in parts:
+                for q in find_quantities(text, a, b, ql, patterns, [], default_property=prop, losses=losses):
+                    out.claims.append(Claim(
+                        property=q.property, value=q.quantity, start=q.start, end=q.end,
+                        rule="infobox-quantity", scope=scope, side_label=q.side_label,
+                        **{**common, "side": side_key or q.side},  # type: ignore[arg-type]
+                    ))
+        else:
+            out.warnings.append(f"{doc.document.path}:{f.line}: unknown field kind {kind!r} for {f.key!r}")
+    return out

@@ -1,0 +1,253 @@
+"""Numbers with what they count: killed, wounded, captured, troops, tanks, durations, shares.
+
+A number is read with its hedge ("approximately", "nearly", "more than", "thousands of"), the noun or
+verb that says what it counts, and the side it concerns (a demonym or a country named near it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..config import Lexicon
+from ..models import Quantity
+from .names import Patterns, word_re
+
+__all__ = ["QuantityMention", "QuantityLexicon", "compile_quantities", "find_quantities"]
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_STOP = re.compile(r"[;.()\[\]—:!?\n]|,|\s-{2,}")
+
+
+@dataclass(frozen=True)
+class QuantityMention:
+    """A number found in text, classified."""
+
+    start: int
+    end: int
+    quantity: Quantity
+    property: str
+    side: str | None  # registry id of the side, when a demonym or curated name says it
+    side_label: str | None
+
+
+@dataclass(frozen=True)
+class QuantityLexicon:
+    """Compiled quantity words."""
+
+    number: re.Pattern[str]
+    share: re.Pattern[str]
+    qualifiers: dict[str, dict[str, object]]
+    vague: dict[str, tuple[int, int]]
+    number_words: dict[str, int]
+    properties: tuple[tuple[str, re.Pattern[str]], ...]
+    equipment: re.Pattern[str]
+    loss_words: re.Pattern[str]
+    durations: dict[str, str]
+    duration_re: re.Pattern[str]
+    shares: dict[str, float]
+    carry_words: re.Pattern[str]
+
+
+def _alt(words: object) -> str:
+    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: (-len(str(w)), str(w))))  # type: ignore[arg-type]
+
+
+def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
+    """Compile the ``quantities`` section of the lexicon."""
+    q = lexicon.get("quantities") or {}
+    qualifiers = {k.lower(): dict(v or {}) for k, v in (q.get("qualifiers") or {}).items()}
+    vague = {k.lower(): (int(v[0]), int(v[1])) for k, v in (q.get("vague") or {}).items()}
+    number_words = {k.lower(): int(v) for k, v in (q.get("number_words") or {}).items()}
+    durations = {k.lower(): str(v) for k, v in (q.get("duration_units") or {}).items()}
+    shares = {k.lower(): float(v) for k, v in (q.get("shares") or {}).items()}
+    number = re.compile(
+        rf"(?i:(?P<qual>{_alt(qualifiers)})\s+)?"
+        rf"(?:(?P<num>{_NUM})(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?(?P<pct>\s*%|\s+per\s?cent)?"
+        rf"|(?i:(?P<vague>{_alt(vague)}))(?:\s+of)?"
+        rf"|(?i:(?P<word>{_alt(number_words)})))(?![\w])"
+    )
+    share = re.compile(
+        rf"(?i:(?P<share>{_alt(shares)}))\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?P<noun>[a-z][\w-]*)"
+    )
+    props = tuple((name, word_re(tuple(words))) for name, words in (q.get("properties") or {}).items())
+    return QuantityLexicon(
+        number=number,
+        share=share,
+        qualifiers=qualifiers,
+        vague=vague,
+        number_words=number_words,
+        properties=props,
+        equipment=word_re(tuple(q.get("equipment") or ("tanks",))),
+        loss_words=word_re(tuple(q.get("equipment_loss_words") or ("destroyed",))),
+        durations=durations,
+        duration_re=re.compile(rf"(?i)\s*(?P<unit>{_alt(durations)})\b"),
+        shares=shares,
+        carry_words=word_re(tuple(q.get("carry_side_words") or ("others",))),
+    )
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+def _singular(word: str) -> str:
+    word = word.strip()
+    if word.lower().endswith("pieces"):
+        return word[:-1]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
+    qual = (m.group("qual") or "").lower() or None
+    spec = ql.qualifiers.get(qual or "", {})
+    approx = bool(spec.get("approximate"))
+    bound = spec.get("bound")
+    if m.group("vague"):
+        lo, hi = ql.vague[m.group("vague").lower()]
+        label = m.group("vague").lower() if qual is None else f"{qual} {m.group('vague').lower()}"
+        return Quantity(None, Decimal(lo), Decimal(hi), True, label)
+    if m.group("word"):
+        n = Decimal(ql.number_words[m.group("word").lower()])
+    else:
+        n = _dec(m.group("num"))
+    if m.group("num2"):
+        hi = _dec(m.group("num2"))
+        return Quantity(None, n, hi, approx, qual)
+    if bound == "lower":
+        return Quantity(None, n, None, approx, qual)
+    if bound == "upper":
+        return Quantity(n if approx else None, None, n, approx, qual)
+    return Quantity(n, None, None, approx, qual)
+
+
+def _is_year(m: re.Match[str]) -> bool:
+    num = m.group("num")
+    return bool(num and re.fullmatch(r"1[5-9]\d\d|20\d\d", num) and not m.group("num2"))
+
+
+def find_quantities(
+    text: str,
+    start: int,
+    end: int,
+    ql: QuantityLexicon,
+    patterns: Patterns,
+    skip: list[tuple[int, int]],
+    *,
+    default_property: str | None = None,
+    losses: bool = False,
+) -> list[QuantityMention]:
+    """Classified numbers in text[start:end], leaving out the spans in ``skip`` (dates, quotations).
+
+    ``default_property`` is used where nothing near a number says what it counts (infobox fields);
+    ``losses`` makes counted equipment a loss rather than a strength.
+    """
+    found: list[QuantityMention] = []
+    matches = [m for m in ql.number.finditer(text, start, end)
+               if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
+    for i, m in enumerate(matches):
+        if _is_year(m) or (m.group("word") and not ql.duration_re.match(text, m.end(), end)):
+            continue
+        value = _value(m, ql)
+        if value is None:
+            continue
+        nxt = matches[i + 1].start() if i + 1 < len(matches) else end
+        stop = _STOP.search(text, m.end(), min(nxt, end))
+        tail_end = stop.start() if stop else min(nxt, end)
+        tail = text[m.end():tail_end]
+        head_start = max(start, m.start() - 40)
+        head = text[head_start:m.start()]
+        head = head[max(head.rfind(","), head.rfind(";"), head.rfind("—")) + 1:]
+        prop: str | None = None
+        unit: str | None = None
+        if m.group("pct"):
+            prop, unit = "proportion", None
+            value = Quantity(value.amount / 100 if value.amount is not None else None,
+                             value.lower / 100 if value.lower is not None else None,
+                             value.upper / 100 if value.upper is not None else None,
+                             value.approximate, value.qualifier)
+        dm = ql.duration_re.match(text, m.end(), end)
+        if prop is None and dm:
+            prop, unit = "duration", ql.durations[dm.group("unit").lower()]
+        noun_phrase = " ".join(tail.split()[:4])
+        em = ql.equipment.search(noun_phrase)
+        if prop is None and em:
+            unit = _singular(em.group(0))
+            lost = losses or bool(ql.loss_words.search(text, m.end(), end if losses else tail_end))
+            prop = "equipmentLosses" if lost else "equipmentStrength"
+        if prop is None:
+            for name, rx in ql.properties:
+                if name != "numberOfParticipants" and rx.search(head.split()[-1] if head.split() else ""):
+                    prop = name
+                    break
+        if prop is None:
+            for name, rx in ql.properties:
+                if rx.search(tail):
+                    prop = name
+                    break
+        if prop is None:
+            prop = default_property
+        if prop is None:
+            continue
+        qend = m.end() + len(tail.rstrip())
+        if dm:
+            qend = max(qend, m.end() + dm.end() - dm.start())
+        side, side_label = _side(text, m.end(), qend, tail, patterns)
+        if side is None and side_label is None and found and found[-1].side_label and (
+            ql.carry_words.search(tail) or found[-1].property != prop
+        ) and found[-1].end >= m.start() - 80:
+            side, side_label = found[-1].side, found[-1].side_label
+        if side is None and side_label is None and prop == "numberOfParticipants":
+            pm = ql.properties[[n for n, _ in ql.properties].index("numberOfParticipants")][1].search(tail)
+            if pm and pm.group(0).lower() in ("defenders", "invaders"):
+                side_label = pm.group(0).lower()
+        found.append(QuantityMention(
+            start=m.start(), end=qend,
+            quantity=Quantity(value.amount, value.lower, value.upper, value.approximate, value.qualifier,
+                              unit),
+            property=prop, side=side, side_label=side_label,
+        ))
+    for s in ql.share.finditer(text, start, end):
+        if any(a <= s.start() < b for a, b in skip):
+            continue
+        frac = Decimal(str(ql.shares[s.group("share").lower()]))
+        found.append(QuantityMention(s.start(), s.end(), Quantity(frac, None, None, False, None, s.group("noun")),
+                                     "proportion", None, None))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _side(text: str, lo: int, hi: int, tail: str, patterns: Patterns) -> tuple[str | None, str | None]:
+    """The side a number concerns, from a demonym just after it ("6,000 Iranian lives")."""
+    if patterns.demonym_re is not None:
+        d = patterns.demonym_re.search(text, lo, hi)
+        if d:
+            return patterns.demonyms[d.group(0)], d.group(0)
+    words = tail.split()[:3]
+    for w in words:
+        w = w.strip(",.;")
+        if w[:1].isupper() and re.fullmatch(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)", w):
+            return None, w
+    return None, None
+
+
+def side_before(text: str, lo: int, hi: int, patterns: Patterns, mentions: list[tuple[int, str, str]]) -> tuple[str | None, str | None]:
+    """The last country or demonym named in text[lo:hi] ("Baathist Iraq had fortified ... troops")."""
+    best: tuple[int, str, str] | None = None
+    if patterns.demonym_re is not None:
+        for d in patterns.demonym_re.finditer(text, lo, hi):
+            best = (d.start(), patterns.demonyms[d.group(0)], d.group(0))
+    for pos, key, label in mentions:
+        if lo <= pos < hi and (best is None or pos > best[0]):
+            best = (pos, key, label)
+    if best:
+        return best[1], best[2]
+    # A capitalised adjective before a common noun ("the Soviet side", "German losses") names the side
+    # even when no registry entry knows it.
+    label = None
+    for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]+)(?= [a-z])", text[lo:hi]):
+        if m.group(1) not in patterns.not_names:
+            label = m.group(1)
+    return None, label

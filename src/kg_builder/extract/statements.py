@@ -1,0 +1,378 @@
+"""Claims stated in running text: dates of events, quantities, relations and quotations.
+
+The text is read sentence by sentence, keeping what a reader keeps: the last city, operation or battle
+named (so that "the city" and "the operation" can be resolved), the last event, the last speaker.
+Events that a verb states without naming them ("Khorramshahr was captured") are minted from templates
+in the lexicon ("Occupation of {place}").
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from ..config import Lexicon, type_ancestors
+from ..models import Claim, EntityValue, Mention, ParsedDocument, Sentence, TextValue
+from ..parse import quote_spans
+from .dates import DateMention, find_dates
+from .infobox import EntityHint
+from .names import Patterns, norm, word_re
+from .quantities import QuantityLexicon, find_quantities, side_before
+
+__all__ = ["StatementResult", "extract_statements"]
+
+
+@dataclass(frozen=True)
+class _Ref:
+    start: int
+    end: int
+    key: str
+    type: str
+    label: str
+    kind: str  # mention | anaphor | event | demonym
+
+
+@dataclass
+class StatementResult:
+    """Claims and minted events from a document's running text."""
+
+    claims: list[Claim] = field(default_factory=list)
+    hints: list[EntityHint] = field(default_factory=list)
+    unattached_dates: int = 0
+
+
+def _is(type_: str, targets: object) -> bool:
+    return bool(set(type_ancestors(type_)) & set(targets))  # type: ignore[arg-type]
+
+
+def _words_between(text: str, a: int, b: int) -> int:
+    return len(re.findall(r"[\w’'-]+", text[a:b])) if b > a else 0
+
+
+class _Walker:
+    def __init__(self, doc: ParsedDocument, mentions: list[Mention], patterns: Patterns,
+                 ql: QuantityLexicon, lexicon: Lexicon, topic: str | None, topic_type: str | None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.p = patterns
+        self.ql = ql
+        self.lex = lexicon
+        self.topic = topic
+        self.topic_type = topic_type
+        self.labels = {m.key: m.text for m in self.mentions if m.curated}
+        self.last: dict[str, _Ref] = {}
+        self.last_event: _Ref | None = None
+        self.last_speaker: str | None = None
+        self.history: list[tuple[list[_Ref], bool, bool, str | None]] = []
+        self.out = StatementResult()
+        self.events = lexicon.get("events") or {}
+        self.anaphora: dict[str, tuple[str, ...]] = {
+            t: tuple(ws) for t, ws in (lexicon.get("anaphora") or {}).items()}
+        self.speech = word_re(lexicon.words("speech_verbs") or ("said",))
+        self.start_words = word_re(lexicon.words("start_words") or ("launched",))
+        self.anniversary = word_re(lexicon.words("anniversary_words") or ("anniversary",))
+        self.life = word_re(lexicon.words("life_words") or ("died",))
+        self.occupation = word_re(lexicon.words("occupation_words") or ("occupation",))
+        self.roles = word_re(lexicon.words("apposition_roles") or ("commander",))
+        self.min_words = int(lexicon.get("quotation_min_words") or 6)
+        self.list_sections = set(lexicon.words("list_sections"))
+
+    # -- references -------------------------------------------------------------------------
+    def _mentions_in(self, s: Sentence) -> list[Mention]:
+        i = bisect_left(self.starts, s.start)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < s.end:
+            out.append(self.mentions[i])
+            i += 1
+        return out
+
+    def _refs(self, s: Sentence, quotes: list[tuple[int, int]]) -> list[_Ref]:
+        refs = [
+            _Ref(m.start, m.end, m.key, m.type, m.text, "mention")
+            for m in self._mentions_in(s)
+            if m.rule != "single-name" and not any(a <= m.start < b for a, b in quotes)
+        ]
+        for type_, phrases in self.anaphora.items():
+            prev = self.last.get(type_)
+            if type_ in ("Battle",) and prev is None and self.topic and self.topic_type == "Battle":
+                prev = _Ref(0, 0, self.topic, "Battle", self.topic, "anaphor")
+            if prev is None:
+                continue
+            for m in re.finditer(rf"(?i)\b(?:{'|'.join(re.escape(p) for p in phrases)})\b", self.text[s.start:s.end]):
+                a, b = s.start + m.start(), s.start + m.end()
+                if any(r.start <= a < r.end for r in refs):
+                    continue
+                # "the city of X" names the city itself: not an anaphor.
+                if re.match(r"\s+of\s+[A-Z]", self.text[b:b + 5]):
+                    continue
+                refs.append(_Ref(a, b, prev.key, prev.type, prev.label, "anaphor"))
+        if self.p.demonym_re is not None:
+            for d in self.p.demonym_re.finditer(self.text, s.start, s.end):
+                if not any(r.start <= d.start() < r.end for r in refs):
+                    key = self.p.demonyms[d.group(0)]
+                    refs.append(_Ref(d.start(), d.end(), key, self.p.registry_types.get(key, "Country"),
+                                     d.group(0), "demonym"))
+        return sorted(refs, key=lambda r: r.start)
+
+    def _label(self, ref: _Ref) -> str:
+        return self.labels.get(ref.key, ref.label)
+
+    def _event_refs(self, s: Sentence, refs: list[_Ref], quotes: list[tuple[int, int]]) -> list[tuple[_Ref, str, bool]]:
+        """Events stated by a verb or noun and the place nearest to it: (event, event kind, is verb)."""
+        places = [r for r in refs if _is(r.type, ["Place"]) and r.kind != "demonym"]
+        found: list[tuple[_Ref, str, bool]] = []
+        for kind, spec in self.events.items():
+            for is_verb, words in ((True, spec.get("verbs") or []), (False, spec.get("nouns") or [])):
+                if not words:
+                    continue
+                for m in word_re(tuple(words)).finditer(self.text, s.start, s.end):
+                    if any(a <= m.start() < b for a, b in quotes):
+                        continue
+                    place = self._place_for(self.text, m.start(), m.end(), places)
+                    if place is None:
+                        continue
+                    label = str(spec.get("label", "{place}")).format(place=self._label(place))
+                    key = "~" + norm(label)
+                    type_ = str(spec.get("type", "Event"))
+                    self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
+                    found.append((_Ref(m.start(), m.end(), key, type_, label, "event"), kind, is_verb))
+        return found
+
+    @staticmethod
+    def _place_for(text: str, a: int, b: int, places: list[_Ref]) -> _Ref | None:
+        after = [p for p in places if 0 <= p.start - b <= 60 and len(text[b:p.start].split()) <= 3]
+        if after:
+            best = min(after, key=lambda p: (p.start - b, _is(p.type, ["Country", "Province"])))
+            if not _is(best.type, ["Country"]) or len(after) == 1:
+                return best
+        before = [p for p in places if 0 <= a - p.end <= 80]
+        if before:
+            # "Khorramshahr was captured": a place named before the verb; never a whole country.
+            non_country = [p for p in before if not _is(p.type, ["Country"])]
+            return max(non_country, key=lambda p: p.end) if non_country else None
+        return after[0] if after else None
+
+    # -- claims -----------------------------------------------------------------------------
+    def _claim(self, subject: str, prop: str, value: object, a: int, b: int, rule: str, **kw: object) -> None:
+        self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop,
+                                     value=value, start=a, end=b, rule=rule, **kw))  # type: ignore[arg-type]
+
+    def _named_events(self, refs: list[_Ref]) -> list[_Ref]:
+        return [r for r in refs if _is(r.type, ["Event"]) and r.type != "War" and r.kind in ("mention", "anaphor")]
+
+    def _dates(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+               quotes: list[tuple[int, int]]) -> list[DateMention]:
+        para = self.text.rfind("\n", 0, s.start) + 1
+        dates = [d for d in find_dates(self.text, s.start, s.end, para)
+                 if not any(a <= d.start < b for a, b in quotes)]
+        if not dates:
+            return dates
+        sentence = self.text[s.start:s.end]
+        if self.anniversary.search(sentence) or self.life.search(sentence):
+            self.out.unattached_dates += len(dates)
+            return dates
+        named = self._named_events(refs)
+        starts = list(self.start_words.finditer(self.text, s.start, s.end))
+        for d in dates:
+            def near(r: _Ref) -> int:
+                return min(abs(r.start - d.end), abs(d.start - r.end))
+            subject: _Ref | None = None
+            prop = "pointInTime"
+            kind = None
+            if starts and named:
+                sw = min(starts, key=lambda m: abs(m.start() - d.start))
+                after = [r for r in named if r.start >= sw.end()] or named
+                subject = min(after, key=lambda r: abs(r.start - sw.end()))
+                prop = "startTime"
+            else:
+                for want_verb in (True, False):
+                    cands = [e for e in events if e[2] == want_verb]
+                    if cands:
+                        ev, kind, _ = min(cands, key=lambda e: near(e[0]))
+                        subject = ev
+                        prop = str(self.events[kind].get("property", "pointInTime"))
+                        break
+            if subject is None and d.is_range and named:
+                subject = min(named, key=near)
+            if subject is None:
+                self.out.unattached_dates += 1
+                continue
+            rule = "text-date" + (f"-{kind}" if kind else "")
+            if d.last is not None:
+                self._claim(subject.key, "startTime", d.first, d.start, d.end, rule + "-range")
+                self._claim(subject.key, "endTime", d.last, d.start, d.end, rule + "-range")
+            else:
+                self._claim(subject.key, prop, d.first, d.start, d.end, rule)
+            ends = self.events.get(kind, {}).get("ends") if kind else None
+            if ends and subject.kind == "event":
+                spec = self.events[ends]
+                place_label = subject.label
+                template = str(self.events[kind].get("label", "{place}"))
+                prefix, _, suffix = template.partition("{place}")
+                place_label = place_label[len(prefix):len(place_label) - len(suffix) or None]
+                label = str(spec.get("label", "{place}")).format(place=place_label)
+                key = "~" + norm(label)
+                self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
+                                                 f"event-{ends}"))
+                self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
+        return dates
+
+    def _subject_for_quantity(self, pos: int, end: int, refs: list[_Ref], events: list[tuple[_Ref, str, bool]]) -> str | None:
+        named = self._named_events(refs)
+        if named:
+            return min(named, key=lambda r: abs(r.start - pos)).key
+        # "captured 19,000 soldiers", "thousands killed, wounded, or captured": a verb that counts the
+        # number does not name its event.
+        events = [e for e in events if not (pos - 15 <= e[0].start <= end + 25)]
+        if events:
+            return min(events, key=lambda e: abs(e[0].start - pos))[0].key
+        if self.last_event is not None:
+            return self.last_event.key
+        return self.topic
+
+    def _quantities(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+                    skip: list[tuple[int, int]]) -> None:
+        countries = [(r.start, r.key, r.label) for r in refs
+                     if _is(r.type, ["Country"]) or (r.kind == "mention" and _is(r.type, ["Organization"]))]
+        sentence = self.text[s.start:s.end]
+        for q in find_quantities(self.text, s.start, s.end, self.ql, self.p, skip):
+            if q.property == "duration":
+                if not self.occupation.search(sentence):
+                    continue
+                places = [r for r in refs if _is(r.type, ["City", "Region", "Island"])]
+                if not places:
+                    continue
+                place = min(places, key=lambda r: abs(r.start - q.start))
+                spec = self.events.get("capture", {})
+                label = str(spec.get("label", "{place}")).format(place=self._label(place))
+                key = "~" + norm(label)
+                self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
+                                                 "event-capture"))
+                self._claim(key, "duration", q.quantity, q.start, q.end, "text-duration-occupation")
+                continue
+            subject = self._subject_for_quantity(q.start, q.end, refs, events)
+            if subject is None:
+                continue
+            side, side_label = q.side, q.side_label
+            if side is None and side_label is None and q.property != "proportion":
+                side, side_label = side_before(self.text, s.start, q.start, self.p, countries)
+            self._claim(subject, q.property, q.quantity, q.start, q.end, f"text-{q.property}",
+                        side=side, side_label=side_label)
+
+    def _relations(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+                   quotes: list[tuple[int, int]]) -> None:
+        all_refs = sorted(refs + [e[0] for e in events], key=lambda r: r.start)
+        for prop, spec in (self.lex.get("relations") or {}).items():
+            phrases = tuple(spec.get("phrases") or ())
+            if not phrases:
+                continue
+            gap = int(spec.get("max_gap", 12))
+            stypes = spec.get("subject_types") or ["Entity"]
+            otypes = spec.get("object_types") or ["Entity"]
+            for m in word_re(phrases).finditer(self.text, s.start, s.end):
+                if any(a <= m.start() < b for a, b in quotes):
+                    continue
+                before = [r for r in all_refs if r.end <= m.start() and _is(r.type, stypes)
+                          and not any(a <= r.start < b for a, b in quotes)]
+                # Events minted from a verb are never objects: "launched an assault on X" does not
+                # say which assault on X it was.
+                after = [r for r in all_refs if r.start >= m.end() and _is(r.type, otypes) and r.kind != "event"
+                         and not any(a <= r.start < b for a, b in quotes)]
+                if not before or not after:
+                    continue
+                a = before[0] if spec.get("subject") == "first" else before[-1]
+                b = after[0]
+                if spec.get("subject") != "first" and _words_between(self.text, a.end, m.start()) > gap:
+                    continue
+                if _words_between(self.text, m.end(), b.start) > gap + (1 if gap == 0 else 0):
+                    continue
+                if gap == 0 and not re.fullmatch(r"\s*(?:the\s+)?", self.text[m.end():b.start]):
+                    continue
+                if a.key == b.key:
+                    continue
+                subj, obj = (b, a) if spec.get("reverse") else (a, b)
+                self._claim(subj.key, prop, EntityValue(obj.key), min(a.start, m.start()), max(b.end, m.end()),
+                            f"text-relation-{prop}")
+        for r in refs:
+            if r.kind != "mention" or not _is(r.type, ["Person"]):
+                continue
+            m = re.match(r",\s+(?:a|an|the)\s+", self.text[r.end:r.end + 10])
+            if not m:
+                continue
+            org = next((o for o in refs if o.start == r.end + m.end() and _is(o.type, ["Organization"])), None)
+            if org is None:
+                continue
+            role = self.roles.match(self.text, org.end + 1, min(org.end + 30, s.end))
+            if role and self.text[org.end] == " ":
+                self._claim(r.key, "memberOf", EntityValue(org.key), r.start, role.end(), "text-apposition-role")
+
+    def _quotations(self, s: Sentence, refs: list[_Ref], quotes: list[tuple[int, int]]) -> str | None:
+        sentence = self.text[s.start:s.end]
+        outside = sentence
+        for a, b in quotes:
+            outside = outside[:a - s.start] + " " * (b - a) + outside[b - s.start:]
+        persons = [r for r in refs if _is(r.type, ["Person"]) and r.kind == "mention"
+                   and not any(a <= r.start < b for a, b in quotes)]
+        speech = self.speech.search(outside)
+        speaker_here: str | None = None
+        for a, b in quotes:
+            content_a, content_b = a + 1, b - 1
+            while content_b > content_a and self.text[content_b - 1] in " ,":
+                content_b -= 1
+            if len(re.findall(r"\w+", self.text[content_a:content_b])) < self.min_words:
+                continue
+            speaker: str | None = None
+            if speech and persons:
+                speaker = min(persons, key=lambda r: min(abs(r.start - b), abs(a - r.end))).key
+            elif speech and re.search(r"(?i)\b(?:he|she)\b", outside):
+                speaker = self.last_speaker
+            if speaker is None and (b - a) > 0.6 * max(1, len(sentence.strip())):
+                for prev_persons, prev_speech, prev_colon, prev_speaker in reversed(self.history[-2:]):
+                    if prev_persons and (prev_speech or prev_colon):
+                        speaker = prev_persons[-1].key
+                        break
+                    if prev_speaker:
+                        speaker = prev_speaker
+                        break
+            if speaker is None:
+                continue
+            self._claim(speaker, "quotation", TextValue(self.text[content_a:content_b]), content_a, content_b,
+                        "text-quotation")
+            speaker_here = speaker
+        return speaker_here
+
+    def walk(self) -> StatementResult:
+        for s in self.doc.sentences:
+            quotes = quote_spans(self.text, s.start, s.end)
+            refs = self._refs(s, quotes)
+            if s.section not in self.list_sections:
+                events = self._event_refs(s, refs, quotes)
+                dates = self._dates(s, refs, events, quotes)
+                skip = [(d.start, d.end) for d in dates] + quotes
+                self._quantities(s, refs, events, skip)
+                self._relations(s, refs, events, quotes)
+                speaker = self._quotations(s, refs, quotes)
+                if speaker:
+                    self.last_speaker = speaker
+                sentence = self.text[s.start:s.end]
+                persons = [r for r in refs if _is(r.type, ["Person"]) and r.kind == "mention"]
+                self.history.append((persons, bool(self.speech.search(sentence)),
+                                     sentence.rstrip().endswith(":"), speaker))
+                # A named event outranks one minted from a verb as what later sentences are about.
+                evs = self._named_events(refs) or [e[0] for e in events]
+                if evs:
+                    self.last_event = max(evs, key=lambda r: r.start)
+            for r in refs:
+                if r.kind in ("mention", "anaphor"):
+                    for t in type_ancestors(r.type):
+                        self.last[t] = r
+        return self.out
+
+
+def extract_statements(doc: ParsedDocument, mentions: list[Mention], patterns: Patterns, ql: QuantityLexicon,
+                       lexicon: Lexicon, topic: str | None, topic_type: str | None) -> StatementResult:
+    """Claims stated by the running text of one document."""
+    return _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type).walk()

@@ -1,0 +1,253 @@
+"""Frozen records passed between pipeline stages.
+
+Offsets are indexes into the document's text as Python ``str`` (Unicode code points), which is
+what W3C Web Annotation's TextPositionSelector counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, Union
+
+__all__ = [
+    "DocumentMeta",
+    "Document",
+    "InfoboxField",
+    "Sentence",
+    "ParsedDocument",
+    "RegistryEntry",
+    "Registry",
+    "Mention",
+    "Entity",
+    "Quantity",
+    "DateValue",
+    "EntityValue",
+    "TextValue",
+    "ClaimValue",
+    "Claim",
+    "Comparison",
+    "BuildReport",
+]
+
+DocumentKind = Literal["encyclopedia", "news"]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a document's sidecar says about it (only what the document itself states)."""
+
+    title: str
+    kind: DocumentKind
+    language: str
+    publisher: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601: YYYY, YYYY-MM or YYYY-MM-DD
+    licence: str | None = None
+    url: str | None = None
+    title_supplied: bool = False  # the title was supplied by a cataloguer, not the document
+
+
+@dataclass(frozen=True)
+class Document:
+    """A corpus document: its id (file stem), where it came from, its text and metadata."""
+
+    doc_id: str
+    path: str
+    text: str
+    meta: DocumentMeta
+
+
+@dataclass(frozen=True)
+class InfoboxField:
+    """One ``- Key: value`` line of an infobox."""
+
+    key: str
+    value: str
+    line: int  # 1-based line number in the document
+    start: int  # offset of the value
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of running text, by its span in the document."""
+
+    start: int
+    end: int
+    section: str  # the heading it stands under ("" before the first heading)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document split into its parts: title, infobox, sentences."""
+
+    document: Document
+    title: str | None
+    infobox: tuple[InfoboxField, ...]
+    sentences: tuple[Sentence, ...]
+    stated_date: str | None = None  # a date line at the top of a news text ("date 2025-05-23")
+
+    @property
+    def text(self) -> str:
+        return self.document.text
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """A curated entity from ``ontology/entities.yaml``."""
+
+    id: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label)
+    demonyms: tuple[str, ...] = ()
+    located_in: str | None = None
+    part_of: tuple[str, ...] = ()
+    member_of: tuple[str, ...] = ()
+    wikidata: str | None = None
+    wikidata_evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All curated entities, with lookup tables."""
+
+    entries: tuple[RegistryEntry, ...]
+
+    def by_id(self) -> dict[str, RegistryEntry]:
+        return {e.id: e for e in self.entries}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names an entity, before or after resolution.
+
+    ``key`` is the resolution key: a registry id for curated entities, else a normalised name.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: str  # kgo class name
+    key: str
+    rule: str
+    curated: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world entity after cross-document resolution."""
+
+    key: str  # slug; the IRI is minted from it
+    label: str
+    types: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) beyond English
+    curated: bool = False
+    wikidata: str | None = None
+    wikidata_evidence: str | None = None
+    relations: tuple[tuple[str, str], ...] = ()  # curated (property, entity key) from the registry
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number as a source states it: exact, a range, or hedged."""
+
+    amount: Decimal | None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+    approximate: bool = False
+    qualifier: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date with its precision (Wikibase: 9 year, 10 month, 11 day)."""
+
+    lexical: str  # 1982-05-24, 1982-05 or 1982
+    precision: int
+
+    @property
+    def datatype(self) -> str:
+        return {11: "date", 10: "gYearMonth", 9: "gYear"}[self.precision]
+
+
+@dataclass(frozen=True)
+class EntityValue:
+    """A claim value that is an entity (by resolution key until resolved, then entity key)."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class TextValue:
+    """A claim value that is text (a quotation, a result as stated)."""
+
+    text: str
+
+
+ClaimValue = Union[Quantity, DateValue, EntityValue, TextValue]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sourced statement: subject, property, value, qualifiers and the exact span it comes from."""
+
+    doc_id: str
+    subject: str  # entity key
+    property: str  # kgo property local name
+    value: ClaimValue | None  # None when the source leaves the field empty
+    start: int
+    end: int
+    rule: str
+    side: str | None = None  # entity key of the side the value concerns
+    side_label: str | None = None
+    side_number: int | None = None
+    scope: str | None = None
+    missing_field: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.value, Quantity):
+            return "QuantityClaim"
+        if isinstance(self.value, DateValue):
+            return "DateClaim"
+        if self.property == "quotation":
+            return "QuotationClaim"
+        if isinstance(self.value, EntityValue):
+            return "RelationClaim"
+        return "Claim"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict on two claims about the same subject, property and side."""
+
+    first: Claim
+    second: Claim
+    agree: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: counts and time per stage."""
+
+    documents: int
+    entities_by_type: tuple[tuple[str, int], ...]
+    claims: int
+    mentions: int
+    conflicts: int
+    corroborations: int
+    asserted_triples: int
+    inferred_triples: int
+    seconds_by_stage: tuple[tuple[str, float], ...]
+    warnings: tuple[str, ...] = field(default=())

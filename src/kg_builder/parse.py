@@ -1,0 +1,168 @@
+"""Stage 1: split a document's text into title, infobox fields and sentences, keeping offsets.
+
+The two document kinds share one grammar:
+
+* an optional ``= Title =`` line;
+* an optional ``Infobox`` line followed by ``- Key: value`` lines, ending at a blank line;
+* ``== Section ==`` headings, ``- item`` list lines, and paragraphs of running text;
+* an optional leading ``date YYYY-MM-DD`` stamp (news texts), ``*** By ...`` bylines and a final
+  parenthesised publication note, which are metadata rather than prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .errors import InfoboxError, InputError
+from .models import Document, InfoboxField, ParsedDocument, Sentence
+
+__all__ = ["parse_document", "quote_spans", "split_sentences"]
+
+_TITLE = re.compile(r"^=\s*(?P<title>[^=].*?)\s*=\s*$")
+_HEADING = re.compile(r"^(?P<eq>={2,})\s*(?P<name>.+?)\s*(?P=eq)\s*$")
+_INFOBOX_LINE = re.compile(r"^-\s*(?P<key>[^:\n]+?)\s*:[ \t]?(?P<value>.*?)\s*$")
+_DATE_STAMP = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*")
+_BYLINE = re.compile(r"^\s*\*{2,}")
+_NOTE_LINE = re.compile(r"^\s*\(.*\)\s*$")
+# A sentence ends at . ! or ? (with closing quotes or brackets) followed by space and a capital,
+# a digit or an opening quote.
+_SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*\s+(?=[A-Z0-9\"“‘(])")
+_ABBREVIATIONS = ("Dr.", "Mr.", "Mrs.", "Ms.", "St.", "Gen.", "Col.", "Lt.", "Maj.", "Capt.", "U.S.",
+                  "U.N.", "e.g.", "i.e.", "No.", "vs.", "c.", "ca.", "Jr.", "Sr.")
+_OPENERS = " \t\n(—–-[:"
+_CLOSERS = " \t\n.,;:!?)—–]"
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """(1-based line number, offset of the line, line without its newline)."""
+    offset = 0
+    for number, raw in enumerate(text.splitlines(keepends=True), 1):
+        yield number, offset, raw.rstrip("\r\n")
+        offset += len(raw)
+
+
+def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of quoted passages within text[start:end], quote marks included.
+
+    Texts mix curly and straight quotes, even within one quotation (“..."), so a quotation opens at
+    “ or at a " after a space, and closes at the next ” or " that is followed by a space or punctuation.
+    """
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == "“" or (ch == '"' and (i == start or text[i - 1] in _OPENERS)):
+            j = i + 1
+            while j < end:
+                if text[j] in "”\"" and (j + 1 >= end or text[j + 1] in _CLOSERS or text[j + 1] in "”\""):
+                    break
+                if text[j] == "\n":
+                    break
+                j += 1
+            if j < end and text[j] in "”\"":
+                spans.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return spans
+
+
+def split_sentences(text: str, start: int, end: int, section: str) -> list[Sentence]:
+    """Split text[start:end] into sentences, never inside a quotation."""
+    quotes = quote_spans(text, start, end)
+    sentences: list[Sentence] = []
+    begin = start
+    chunk = text[start:end]
+    for m in _SENTENCE_END.finditer(chunk):
+        cut = start + m.start() + 1
+        if any(a < cut < b for a, b in quotes):
+            continue
+        before = text[max(begin, cut - 6):cut]
+        if any(before.endswith(a) for a in _ABBREVIATIONS) or re.search(r"(?:^|\s)[A-Z]\.$", before):
+            continue
+        stop = start + m.end()
+        sentences.append(_trimmed(text, begin, stop, section))
+        begin = stop
+    if text[begin:end].strip():
+        sentences.append(_trimmed(text, begin, end, section))
+    return [s for s in sentences if s.end > s.start]
+
+
+def _trimmed(text: str, start: int, end: int, section: str) -> Sentence:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Sentence(start=start, end=end, section=section)
+
+
+def parse_document(doc: Document) -> ParsedDocument:
+    """Split a document into its parts. Raises InputError for text that is not a document."""
+    text = doc.text
+    if not text.strip():
+        raise InputError("the document is empty", path=doc.path, hint="remove it or give it text")
+    title: str | None = None
+    stated_date: str | None = None
+    infobox: list[InfoboxField] = []
+    sentences: list[Sentence] = []
+    section = ""
+    in_infobox = False
+    seen_content = False
+    for number, offset, line in _lines(text):
+        stripped = line.strip()
+        if in_infobox:
+            if not stripped:
+                in_infobox = False
+                continue
+            m = _INFOBOX_LINE.match(line)
+            if m is None or not m.group("key").strip():
+                raise InfoboxError(
+                    f"malformed infobox line {line!r}",
+                    path=doc.path,
+                    line=number,
+                    hint="infobox lines look like `- Key: value`; end the infobox with a blank line",
+                )
+            infobox.append(InfoboxField(
+                key=m.group("key").strip(),
+                value=m.group("value"),
+                line=number,
+                start=offset + m.start("value"),
+                end=offset + m.end("value"),
+            ))
+            continue
+        if not stripped:
+            continue
+        if not seen_content:
+            seen_content = True
+            tm = _TITLE.match(line)
+            if tm:
+                title = tm.group("title")
+                continue
+            dm = _DATE_STAMP.match(line)
+            if dm:
+                stated_date = dm.group("date")
+                sentences.extend(split_sentences(text, offset + dm.end(), offset + len(line), section))
+                continue
+        if stripped == "Infobox":
+            in_infobox = True
+            continue
+        hm = _HEADING.match(line)
+        if hm:
+            section = hm.group("name")
+            continue
+        if _BYLINE.match(line) or _NOTE_LINE.match(line):
+            continue
+        if stripped.startswith("- "):
+            item_start = offset + line.index("- ") + 2
+            sentences.append(_trimmed(text, item_start, offset + len(line), section))
+            continue
+        sentences.extend(split_sentences(text, offset, offset + len(line), section))
+    return ParsedDocument(
+        document=doc,
+        title=title,
+        infobox=tuple(infobox),
+        sentences=tuple(sentences),
+        stated_date=stated_date,
+    )

@@ -1,0 +1,263 @@
+"""Stage 3: resolve names across documents to one entity per real-world thing.
+
+Two names are the same entity when:
+
+* they are names of the same registry entry (label, alias or other-language label, compared in
+  their normalised form, so "Bani-Sadr" finds "Banisadr");
+* they normalise to the same form ("Khorramshahr" in two documents);
+* a text says so: an acronym in parentheses, "also known as", "(known as the X in ...)";
+* a lone word or short name equals the surname (or the first name) of exactly one person named in
+  full somewhere in the corpus ("Saddam", "Banisadr", "Zhukov").
+
+Two registry entries are never merged. Lone words that tie to nothing are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+
+from .config import type_ancestors
+from .extract import DocumentExtraction, EntityHint, NameFact, norm
+from .models import Claim, Entity, EntityValue, Mention, Registry
+from .namespaces import short_hash, slugify
+
+__all__ = ["ResolvedCorpus", "resolve_entities"]
+
+
+@dataclass(frozen=True)
+class ResolvedCorpus:
+    """Entities, and every mention and claim rewritten to entity keys."""
+
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    claims: tuple[Claim, ...]
+    name_facts: tuple[NameFact, ...]
+
+
+class _Groups:
+    """Union-find over resolution keys that refuses to merge two registry entries."""
+
+    def __init__(self, registry_ids: set[str]) -> None:
+        self.parent: dict[str, str] = {}
+        self.registry_ids = registry_ids
+        self.curated: dict[str, str | None] = {}
+
+    def add(self, key: str) -> None:
+        if key not in self.parent:
+            self.parent[key] = key
+            self.curated[key] = key if key in self.registry_ids else None
+
+    def find(self, key: str) -> str:
+        self.add(key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        ca, cb = self.curated[ra], self.curated[rb]
+        if ca is not None and cb is not None and ca != cb:
+            return False
+        # The smaller key becomes the root, so the result does not depend on the order of unions.
+        root, child = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[child] = root
+        self.curated[root] = ca or cb
+        return True
+
+
+def _most_specific(types: Counter[str]) -> str:
+    if not types:
+        return "Entity"
+    return max(types, key=lambda t: (types[t] + 0.5 * len(type_ancestors(t)) * (t != "Entity"), len(type_ancestors(t)), t))
+
+
+def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
+    """Merge the names of all documents into entities; rewrite mentions and claims to entity keys."""
+    reg = registry.by_id()
+    reg_norm: dict[str, str] = {}
+    for e in registry.entries:
+        for name in (e.label, *e.aliases, *(label for _, label in e.labels)):
+            reg_norm.setdefault(norm(name), e.id)
+    groups = _Groups(set(reg))
+    mentions = [m for x in extractions for m in x.mentions]
+    hints = [h for x in extractions for h in x.hints]
+    facts = [f for x in extractions for f in x.names]
+    claims = [c for x in extractions for c in x.claims]
+
+    keys: set[str] = set()
+    for m in mentions:
+        keys.add(m.key)
+    for h in hints:
+        keys.add(h.key)
+    for c in claims:
+        keys.add(c.subject)
+        if isinstance(c.value, EntityValue):
+            keys.add(c.value.key)
+    for k in sorted(keys):
+        groups.add(k)
+        if k.startswith("~") and k[1:] in reg_norm:
+            groups.union(k, reg_norm[k[1:]])
+    for f in sorted(facts, key=lambda f: (f.key, f.name)):
+        groups.union(f.key, "~" + norm(f.name))
+
+    # What each group is, so far: the types its typed names were given.
+    def typed_groups() -> dict[str, Counter[str]]:
+        t: dict[str, Counter[str]] = defaultdict(Counter)
+        for m in mentions:
+            if m.rule != "single-name":
+                t[groups.find(m.key)][m.type] += 1
+        for h in hints:
+            t[groups.find(h.key)][h.type] += 1
+        for root, ident in groups.curated.items():
+            if ident is not None and groups.find(root) == root:
+                t[root][reg[ident].type] += 10
+        return t
+
+    types = typed_groups()
+    # Surnames and first names of persons named in full.
+    by_token: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.rule == "single-name":
+            continue
+        root = groups.find(m.key)
+        if _most_specific(types.get(root, Counter())) != "Person":
+            continue
+        words = [w for w in m.text.replace("-", " ").split() if w[:1].isupper()]
+        if len(words) >= 2:
+            by_token[norm(words[-1])].add(root)
+            by_token[norm(words[0])].add(root)
+    for e in registry.entries:
+        if e.type == "Person":
+            words = [w for w in e.label.replace("-", " ").split() if w[:1].isupper()]
+            if len(words) >= 2:
+                by_token[norm(words[-1])].add(groups.find(e.id))
+    for m in sorted(mentions, key=lambda m: m.key):
+        root = groups.find(m.key)
+        if groups.curated[root] is not None:
+            continue
+        if m.rule == "single-name" or (len(m.text.split()) <= 2 and _most_specific(types.get(root, Counter())) in ("Entity", "Person")):
+            owners = {groups.find(o) for o in by_token.get(norm(m.text), set())}
+            if len(owners) == 1:
+                groups.union(m.key, owners.pop())
+
+    types = typed_groups()
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(groups.parent):
+        members[groups.find(k)].append(k)
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.rule != "single-name" or groups.curated[groups.find(m.key)] is not None or \
+                types.get(groups.find(m.key)):
+            surfaces[groups.find(m.key)][m.text] += 1
+    hint_labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for h in hints:
+        hint_labels[groups.find(h.key)][h.label] += 1
+
+    referenced: set[str] = set()
+    for c in claims:
+        referenced.add(groups.find(c.subject))
+        if isinstance(c.value, EntityValue):
+            referenced.add(groups.find(c.value.key))
+        if c.side:
+            referenced.add(groups.find(c.side))
+    for m in mentions:
+        root = groups.find(m.key)
+        if m.rule != "single-name" or groups.curated[root] is not None or types.get(root):
+            referenced.add(root)
+
+    # Registry places and events that referenced entities sit in, so "located in" chains are whole.
+    curated_needed: set[str] = {groups.curated[r] for r in referenced if groups.curated[r]}  # type: ignore[misc]
+    stack = list(curated_needed)
+    while stack:
+        e = reg[stack.pop()]
+        for target in (e.located_in, *e.part_of, *e.member_of):
+            if target and target not in curated_needed:
+                curated_needed.add(target)
+                stack.append(target)
+    for ident in curated_needed:
+        groups.add(ident)
+        referenced.add(groups.find(ident))
+
+    entity_key: dict[str, str] = {}
+    used: set[str] = set(reg)
+    entities: list[Entity] = []
+    for root in sorted(referenced):
+        ident = groups.curated[root]
+        if ident is not None:
+            entry = reg[ident]
+            key, label, type_ = entry.id, entry.label, entry.type
+        else:
+            forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
+            label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
+            type_ = _most_specific(types.get(root, Counter()))
+            key = slugify(label)
+            if key in used:
+                key = f"{key}-{short_hash(*members[root], length=6)}"
+        used.add(key)
+        entity_key[root] = key
+    for root in sorted(referenced):
+        key = entity_key[root]
+        ident = groups.curated[root]
+        aliases = set(surfaces.get(root, Counter())) | set(hint_labels.get(root, Counter()))
+        labels: set[tuple[str, str]] = set()
+        relations: list[tuple[str, str]] = []
+        entry = reg.get(ident) if ident else None
+        if entry is not None:
+            aliases |= set(entry.aliases)
+            labels |= set(entry.labels)
+            for prop, targets in (("locatedIn", (entry.located_in,) if entry.located_in else ()),
+                                  ("partOf", entry.part_of), ("memberOf", entry.member_of)):
+                for t in targets:
+                    relations.append((prop, entity_key[groups.find(t)]))
+        for f in facts:
+            if groups.find(f.key) == root:
+                if f.language:
+                    labels.add((f.language, f.name))
+                else:
+                    aliases.add(f.name)
+        label = entry.label if entry else None
+        if label is None:
+            forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
+            label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
+        type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
+        entities.append(Entity(
+            key=key,
+            label=label,
+            types=(type_,),
+            aliases=tuple(sorted(a for a in aliases if a != label)),
+            labels=tuple(sorted(labels)),
+            curated=entry is not None,
+            wikidata=entry.wikidata if entry else None,
+            wikidata_evidence=entry.wikidata_evidence if entry else None,
+            relations=tuple(sorted(set(relations))),
+        ))
+
+    def k(raw: str) -> str | None:
+        return entity_key.get(groups.find(raw))
+
+    out_claims: list[Claim] = []
+    for c in claims:
+        subject = k(c.subject)
+        value = c.value
+        if isinstance(value, EntityValue):
+            vk = k(value.key)
+            if vk is None:
+                continue
+            value = EntityValue(vk)
+        if subject is None:
+            continue
+        out_claims.append(replace(c, subject=subject, value=value, side=k(c.side) if c.side else None))
+    out_mentions = [replace(m, key=k(m.key)) for m in mentions if k(m.key) is not None]  # type: ignore[arg-type]
+    out_facts = [replace(f, key=k(f.key)) for f in facts if k(f.key) is not None]  # type: ignore[arg-type]
+    return ResolvedCorpus(
+        entities=tuple(sorted(entities, key=lambda e: e.key)),
+        mentions=tuple(sorted(out_mentions, key=lambda m: (m.doc_id, m.start, m.end))),
+        claims=tuple(out_claims),
+        name_facts=tuple(out_facts),
+    )
