@@ -126,8 +126,11 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         side_key = out.sides.get(side) if side is not None else None
         common = dict(doc_id=doc.doc_id, subject=out.topic, side=side_key, side_number=side)
         if not f.value.strip():
+            # The quote of a missing value is the empty field itself: "Combatant2:".
+            line_start = text.rfind("\n", 0, f.start) + 1
+            key_at = text.index(f.key, line_start)
             out.claims.append(Claim(property=prop if kind != "dates" else "pointInTime", value=None,
-                                    start=f.start, end=f.end, rule=f"infobox-{kind}-missing",
+                                    start=key_at, end=text.index(":", key_at) + 1, rule=f"infobox-{kind}-missing",
                                     missing_field=f.key, **common))  # type: ignore[arg-type]
             continue
         if kind in ("entities", "events"):

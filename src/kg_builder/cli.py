@@ -1,0 +1,188 @@
+"""The ``kg`` command: thin adapters over the library. Each command calls one library function and
+turns a ``KgError`` into a message and its exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import storage
+from .config import load_settings
+from .errors import KgError
+from .models import BuildReport
+
+app = typer.Typer(
+    name="kg",
+    help="Build a knowledge graph with provenance from documents, reason over it, and query it.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",
+)
+err = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+EXIT_OUT_OF_DATE = 6
+
+RootOption = Annotated[
+    Path | None, typer.Option("--root", help="Project folder (default: found from the current folder, or $KG_ROOT).")
+]
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn domain errors into a clean message and their documented exit code."""
+    try:
+        yield
+    except KgError as e:
+        err.print(f"error: {e}", style="red", highlight=False, markup=False)
+        raise typer.Exit(e.exit_code) from None
+
+
+def _run(fn: Callable[[], T]) -> T:
+    with _errors():
+        return fn()
+
+
+def _report_table(report: BuildReport) -> Table:
+    table = Table(title="Build summary", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("count / seconds", justify="right")
+    table.add_row("documents", str(report.documents))
+    for type_, n in report.entities_by_type:
+        table.add_row(f"entities: {type_}", str(n))
+    table.add_row("claims", str(report.claims))
+    table.add_row("mentions", str(report.mentions))
+    table.add_row("conflicts", str(report.conflicts))
+    table.add_row("corroborations", str(report.corroborations))
+    table.add_row("asserted triples", str(report.asserted_triples))
+    table.add_row("inferred triples", str(report.inferred_triples))
+    for stage, seconds in report.seconds_by_stage:
+        table.add_row(f"time: {stage}", f"{seconds:.3f}")
+    return table
+
+
+@app.command()
+def build(
+    root: RootOption = None,
+    reasoner: Annotated[str, typer.Option(help="OWL-RL backend: owlrl (default) or reasonable (faster).")] = "owlrl",
+    max_bytes: Annotated[int, typer.Option(help="Largest document accepted, in bytes.")] = storage.DEFAULT_MAX_BYTES,
+    check: Annotated[bool, typer.Option("--check", help="Build in memory and fail (exit 6) if graph/ differs.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary.")] = False,
+) -> None:
+    """Build graph/ from the documents in corpus/.
+
+    Example: `kg build`, or `kg build --check` in CI to prove graph/ is what the corpus gives.
+    """
+    from .pipeline import GRAPH_FILES, run_build
+
+    settings = _run(lambda: load_settings(root))
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                  disable=quiet or not err.is_terminal) as progress:
+        task = progress.add_task("reading corpus", total=None)
+
+        def show(stage: str, item: str | None) -> None:
+            progress.update(task, description=f"{stage} {item or ''}".strip())
+            if not err.is_terminal and not quiet:
+                err.print(f"{stage} {item or ''}".strip(), highlight=False)
+
+        result = _run(lambda: run_build(settings, reasoner=reasoner, max_bytes=max_bytes, progress=show,
+                                        write=not check))
+    for warning in result.report.warnings:
+        err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+    if check:
+        stale = [name for name in GRAPH_FILES
+                 if not (settings.graph_dir / name).is_file()
+                 or (settings.graph_dir / name).read_bytes() != result.files[name]]
+        if stale:
+            err.print(f"graph/ is out of date: {', '.join(stale)} differ from a fresh build; run kg build",
+                      style="red", highlight=False)
+            raise typer.Exit(EXIT_OUT_OF_DATE)
+        if not quiet:
+            out.print("graph/ matches a fresh build of the corpus")
+        return
+    if not quiet:
+        out.print(_report_table(result.report))
+
+
+@app.command()
+def stats(root: RootOption = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False) -> None:
+    """Show what graph/ holds: documents, entities by type, claims, conflicts, triples.
+
+    Example: `kg stats`, or `kg stats --json | jq .counts.claims`.
+    """
+    settings = _run(lambda: load_settings(root))
+    manifest = json.loads(_run(lambda: storage.read_graph_file(settings.graph_dir, "build.json")))
+    if as_json:
+        out.print_json(data=manifest)
+        return
+    table = Table(title=f"Graph {manifest['build_id']}", header_style="bold")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in manifest["counts"].items():
+        if isinstance(value, dict):
+            for sub, n in value.items():
+                table.add_row(f"{key}: {sub}", str(n))
+        else:
+            table.add_row(key, str(value))
+    out.print(table)
+
+
+@app.command()
+def validate(root: RootOption = None) -> None:
+    """Check graph/ (asserted and inferred triples) against ontology/shapes.ttl.
+
+    Example: `kg validate` (exit code 4 and a report when a shape is violated).
+    """
+    from rdflib import Graph
+
+    from .validate import check_shapes
+
+    settings = _run(lambda: load_settings(root))
+
+    def check() -> None:
+        data = Graph()
+        for name in ("asserted.ttl", "inferred.ttl"):
+            data.parse(data=storage.read_graph_file(settings.graph_dir, name).decode("utf-8"), format="turtle")
+        shapes = Graph().parse(data=storage.read_text(settings.shapes_file), format="turtle")
+        report = check_shapes(data, shapes)
+        if not report.conforms:
+            err.print(report.text, highlight=False, markup=False)
+            raise typer.Exit(4)
+        out.print(f"graph/ conforms to {settings.shapes_file.name} ({len(data)} triples checked)")
+
+    _run(check)
+
+
+@app.command()
+def sidecar(
+    document: Annotated[Path, typer.Argument(help="A text document (in corpus/ or elsewhere).")],
+    write: Annotated[bool, typer.Option("--write", help="Write it next to the document instead of printing it.")] = False,
+) -> None:
+    """Draft the metadata sidecar of a document from what the document itself states.
+
+    Example: `kg sidecar corpus/new_article.txt --write`, then check the fields by hand.
+    """
+    if write:
+        out.print(f"wrote {_run(lambda: storage.write_sidecar(document))}")
+    else:
+        sys.stdout.write(_run(lambda: storage.draft_sidecar(document)))
+
+
+def main() -> None:
+    """Entry point of the ``kg`` console script."""
+    try:
+        app()
+    except KgError as e:  # pragma: no cover - every command handles its own; this is the last edge
+        err.print(f"error: {e}", style="red", highlight=False, markup=False)
+        raise SystemExit(e.exit_code) from None

@@ -1,0 +1,237 @@
+"""The only module that reads and writes files.
+
+Reading: corpus documents (UTF-8 text) with their ``.meta.yaml`` sidecars, checked so that a bad file
+gets an error naming it (and the line, where there is one).
+
+Writing: ``graph/`` is replaced as a whole. The new files are written into a temporary folder beside
+it, flushed to disk, and swapped in by two renames; a build that fails or is killed before the swap
+leaves the previous ``graph/`` as it was, and one killed between the two renames is repaired by the
+next command (``recover_graph_dir``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, SidecarError, StorageError
+from .models import Document, DocumentMeta
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SIDECAR_SUFFIX",
+    "list_corpus",
+    "read_document",
+    "read_corpus",
+    "read_text",
+    "write_graph_dir",
+    "recover_graph_dir",
+    "read_graph_file",
+    "draft_sidecar",
+    "write_sidecar",
+]
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+SIDECAR_SUFFIX = ".meta.yaml"
+_SIDECAR_KEYS = {"title", "kind", "publisher", "author", "published", "language", "licence", "url", "title_supplied"}
+_ISO_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+
+
+def list_corpus(corpus_dir: Path) -> list[Path]:
+    """The documents of a corpus: its ``*.txt`` files, in name order."""
+    if not corpus_dir.is_dir():
+        raise InputError("corpus folder not found", path=corpus_dir, hint="create it and put documents in it")
+    return sorted(p for p in corpus_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if not data.strip():
+        raise InputError("the document is empty", path=path, hint="remove it or give it text")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError("this is a binary file, not a text document (it contains NUL bytes)", path=path,
+                         line=line, hint="corpus documents are UTF-8 text files")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(f"not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})", path=path, line=line,
+                         hint="convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8") from e
+
+
+def _sidecar(doc_path: Path) -> DocumentMeta:
+    path = doc_path.with_suffix(SIDECAR_SUFFIX)
+    if not path.is_file():
+        raise SidecarError(
+            f"no metadata sidecar for {doc_path.name}",
+            path=path,
+            hint=f"create it (kg sidecar {doc_path} drafts one from what the document states)",
+        )
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise SidecarError(f"invalid YAML: {e.problem}", path=path, line=line) from e
+    except UnicodeDecodeError as e:
+        raise SidecarError("not valid UTF-8", path=path) from e
+    if not isinstance(data, dict):
+        raise SidecarError("expected a mapping of fields (title:, kind:, language:, ...)", path=path)
+
+    def line_of(key: str) -> int | None:
+        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if text.startswith(f"{key}:"):
+                return n
+        return None
+
+    unknown = sorted(set(map(str, data)) - _SIDECAR_KEYS)
+    if unknown:
+        raise SidecarError(f"unknown field {unknown[0]!r}", path=path, line=line_of(unknown[0]),
+                           hint="fields are " + ", ".join(sorted(_SIDECAR_KEYS)))
+    for key in ("title", "kind", "language"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise SidecarError(f"field {key!r} is required and must be text", path=path, line=line_of(key))
+    if data["kind"] not in ("encyclopedia", "news"):
+        raise SidecarError(f"kind must be encyclopedia or news, not {data['kind']!r}", path=path, line=line_of("kind"))
+    for key in ("publisher", "author", "licence", "url", "published"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise SidecarError(f"field {key!r} must be text or null (quote dates: \"2025-05-23\")", path=path,
+                               line=line_of(key))
+    published = data.get("published")
+    if published is not None and not _ISO_DATE.match(published):
+        raise SidecarError(f"published must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {published!r}",
+                           path=path, line=line_of("published"))
+    url = data.get("url")
+    if url is not None and not re.match(r"^https?://\S+$", url):
+        raise SidecarError(f"url must be an http(s) URL, not {url!r}", path=path, line=line_of("url"))
+    return DocumentMeta(
+        title=data["title"].strip(),
+        kind=data["kind"],
+        language=data["language"].strip(),
+        publisher=data.get("publisher"),
+        author=data.get("author"),
+        published=published,
+        licence=data.get("licence"),
+        url=url,
+        title_supplied=bool(data.get("title_supplied", False)),
+    )
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and check one corpus document and its sidecar."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", path=path) from e
+    if size > max_bytes:
+        raise InputError(f"document is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path,
+                         hint="split it, or raise the limit with kg build --max-bytes")
+    text = _decode(path, path.read_bytes())
+    return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path))
+
+
+def read_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
+    """Every document of a corpus, checked."""
+    docs = [read_document(p, max_bytes) for p in list_corpus(corpus_dir)]
+    if not docs:
+        raise InputError("the corpus has no documents (*.txt)", path=corpus_dir)
+    for side in sorted(corpus_dir.glob(f"*{SIDECAR_SUFFIX}")):
+        if not side.with_name(side.name[: -len(SIDECAR_SUFFIX)] + ".txt").is_file():
+            raise SidecarError("sidecar without a document", path=side,
+                               hint="remove it or add the document it describes")
+    return docs
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file of the project (the ontology, the shapes)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise StorageError(f"cannot read: {e.strerror}", path=path) from e
+
+
+def _backup(graph_dir: Path) -> Path:
+    return graph_dir.with_name(graph_dir.name + ".previous")
+
+
+def recover_graph_dir(graph_dir: Path) -> None:
+    """Finish or undo a swap that a killed build left half done."""
+    backup = _backup(graph_dir)
+    if backup.is_dir() and not graph_dir.exists():
+        backup.rename(graph_dir)
+    elif backup.is_dir():
+        shutil.rmtree(backup)
+    for stale in graph_dir.parent.glob(f".{graph_dir.name}-tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
+    """Replace ``graph_dir`` with exactly ``files``, atomically."""
+    recover_graph_dir(graph_dir)
+    graph_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{graph_dir.name}-tmp-", dir=graph_dir.parent))
+    try:
+        for name, data in sorted(files.items()):
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(tmp, 0o755)
+        backup = _backup(graph_dir)
+        if graph_dir.exists():
+            graph_dir.rename(backup)
+        tmp.rename(graph_dir)
+        if backup.exists():
+            shutil.rmtree(backup)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        recover_graph_dir(graph_dir)
+        raise StorageError(f"cannot write the graph: {e.strerror}", path=graph_dir) from e
+
+
+def read_graph_file(graph_dir: Path, name: str) -> bytes:
+    """One file of a built graph."""
+    recover_graph_dir(graph_dir)
+    path = graph_dir / name
+    if not path.is_file():
+        raise StorageError("the graph has not been built", path=path, hint="run kg build")
+    return path.read_bytes()
+
+
+def draft_sidecar(path: Path) -> str:
+    """A sidecar for a document, filled with what the document itself states (to be checked by a person)."""
+    text = _decode(path, path.read_bytes())
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    title_m = re.match(r"^=\s*(.+?)\s*=\s*$", first)
+    date_m = re.match(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", text)
+    by_m = re.search(r"^\s*\*{2,}\s*(?:By\s+)+(.+?)\s*$", text, re.M)
+    pub_m = re.search(r"originally published (?:on|by|in) (?:the )?(.+?)(?: [Ww]ebsite)?\s*\)?\s*$", text, re.M)
+    kind = "encyclopedia" if re.search(r"^Infobox\s*$", text, re.M) else "news"
+    fields: dict[str, Any] = {
+        "title": title_m.group(1) if title_m else f"[{path.stem}]",
+        "title_supplied": title_m is None,
+        "kind": kind,
+        "publisher": pub_m.group(1).strip() if pub_m else None,
+        "author": by_m.group(1).strip() if by_m else None,
+        "published": date_m.group(1) if date_m else None,
+        "language": "en",
+        "licence": None,
+        "url": None,
+    }
+    return "# Drafted from what the document states; check every field.\n" + yaml.safe_dump(
+        fields, sort_keys=False, allow_unicode=True)
+
+
+def write_sidecar(document: Path) -> Path:
+    """Write the drafted sidecar next to a document; never overwrites one."""
+    target = document.with_suffix(SIDECAR_SUFFIX)
+    if target.exists():
+        raise SidecarError("a sidecar exists already; not overwritten", path=target)
+    target.write_text(draft_sidecar(document), encoding="utf-8")
+    return target

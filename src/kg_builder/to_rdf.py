@@ -1,0 +1,244 @@
+"""Stage 4: entities, sources, mentions and claims as RDF, in named graphs.
+
+* ``kg:graph/entities``: entities (types, labels, aliases, curated relations), source documents,
+  extraction rules and units.
+* ``kg:graph/source/<doc>``: what one source states: its claims (each with its quote, its
+  TextQuoteSelector and TextPositionSelector, and its rule), its mentions, and the direct ("truthy")
+  triples of its relation claims, so simple queries stay simple.
+* ``kg:graph/analysis``: where claims of different sources agree or conflict.
+
+Claims are modelled after Wikidata statements: subject, property, value, qualifiers (side, scope),
+and a reference (stated in, quotation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+
+from .models import (
+    Claim,
+    Comparison,
+    DateValue,
+    Document,
+    Entity,
+    EntityValue,
+    Mention,
+    Quantity,
+    TextValue,
+)
+from .namespaces import (
+    KG,
+    KGO,
+    OA,
+    PREFIXES,
+    SCHEMA,
+    claim_iri,
+    entity_iri,
+    mention_iri,
+    rule_iri,
+    short_hash,
+    source_iri,
+    unit_iri,
+)
+
+__all__ = ["claim_id", "new_graph", "entities_graph", "source_graph_for", "analysis_graph"]
+
+# Object properties whose claims also appear as direct triples.
+_DIRECT = {"participant", "combatant", "commander", "partOf", "location", "locatedIn", "memberOf",
+           "namedAfter", "winner", "result"}
+_QUOTE_CONTEXT = 32
+
+
+def new_graph(identifier: URIRef | None = None) -> Graph:
+    """A graph with the project's prefixes bound."""
+    g = Graph(identifier=identifier) if identifier is not None else Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def claim_id(c: Claim) -> URIRef:
+    """The stable IRI of a claim: its source, plus a hash of subject, property, value and span."""
+    return claim_iri(c.doc_id, c.subject, c.property, repr(c.value), c.side, c.side_number, c.start, c.end)
+
+
+def _number(d: Decimal) -> Literal:
+    if d == d.to_integral_value():
+        return Literal(int(d), datatype=XSD.integer)
+    return Literal(d.normalize(), datatype=XSD.decimal)
+
+
+def _date(v: DateValue) -> Literal:
+    return Literal(v.lexical, datatype=XSD[v.datatype])
+
+
+def _span(g: Graph, node: URIRef, doc: Document, start: int, end: int) -> None:
+    """Attach the W3C Web Annotation target of a span: its source and both selectors."""
+    target = URIRef(f"{node}#target")
+    quote = URIRef(f"{node}#quote")
+    position = URIRef(f"{node}#position")
+    g.add((node, OA.hasTarget, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, source_iri(doc.doc_id)))
+    g.add((target, OA.hasSelector, quote))
+    g.add((target, OA.hasSelector, position))
+    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(doc.text[start:end])))
+    prefix = doc.text[max(0, start - _QUOTE_CONTEXT):start]
+    suffix = doc.text[end:end + _QUOTE_CONTEXT]
+    if prefix:
+        g.add((quote, OA.prefix, Literal(prefix)))
+    if suffix:
+        g.add((quote, OA.suffix, Literal(suffix)))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+
+def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], rules: Iterable[str],
+                   units: Iterable[str], identifier: URIRef) -> Graph:
+    """The entity layer and the catalogue of sources, rules and units."""
+    g = new_graph(identifier)
+    for e in entities:
+        node = entity_iri(e.key)
+        for t in e.types:
+            g.add((node, RDF.type, KGO[t]))
+        g.add((node, RDFS.label, Literal(e.label, lang="en")))
+        g.add((node, SKOS.prefLabel, Literal(e.label, lang="en")))
+        for alias in e.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+        seen_lang: set[str] = set()
+        for lang, label in e.labels:
+            if lang not in seen_lang:
+                g.add((node, RDFS.label, Literal(label, lang=lang)))
+                seen_lang.add(lang)
+            else:
+                g.add((node, SKOS.altLabel, Literal(label, lang=lang)))
+        if e.wikidata:
+            g.add((node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
+            g.add((node, KGO.reconciliation, Literal("confirmed")))
+        else:
+            g.add((node, KGO.reconciliation, Literal("not yet reconciled")))
+        for prop, target in e.relations:
+            g.add((node, KGO[prop], entity_iri(target)))
+    for d in documents:
+        node = source_iri(d.doc_id)
+        m = d.meta
+        g.add((node, RDF.type, KGO.SourceDocument))
+        g.add((node, RDF.type, KGO.EncyclopediaArticle if m.kind == "encyclopedia" else KGO.NewsArticle))
+        g.add((node, SCHEMA.name, Literal(m.title)))
+        g.add((node, RDFS.label, Literal(m.title, lang=m.language)))
+        g.add((node, SCHEMA.inLanguage, Literal(m.language)))
+        g.add((node, SCHEMA.identifier, Literal(d.path.rsplit("/", 1)[-1])))
+        g.add((node, SCHEMA.genre, Literal(m.kind)))
+        g.add((node, SCHEMA.sha256, Literal(short_hash(d.text, length=64))))
+        if m.title_supplied:
+            g.add((node, SCHEMA.description, Literal("The title was supplied by the cataloguer; the document has none.")))
+        if m.publisher:
+            g.add((node, SCHEMA.publisher, Literal(m.publisher)))
+        if m.author:
+            g.add((node, SCHEMA.author, Literal(m.author)))
+        if m.published:
+            kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(m.published)]
+            g.add((node, SCHEMA.datePublished, Literal(m.published, datatype=kind)))
+        if m.licence:
+            g.add((node, SCHEMA.license, Literal(m.licence)))
+        if m.url:
+            g.add((node, SCHEMA.url, URIRef(m.url)))
+    for r in rules:
+        node = rule_iri(r)
+        g.add((node, RDF.type, KGO.ExtractionRule))
+        g.add((node, RDF.type, PROV.Plan))
+        g.add((node, RDFS.label, Literal(r)))
+    for u in units:
+        node = unit_iri(u)
+        g.add((node, RDF.type, KGO.UnitOfCount))
+        g.add((node, RDFS.label, Literal(u, lang="en")))
+    return g
+
+
+def source_graph_for(doc: Document, claims: Iterable[Claim], mentions: Iterable[Mention],
+                     identifier: URIRef) -> Graph:
+    """What one source states: claims with provenance, mentions, and direct triples."""
+    g = new_graph(identifier)
+    src = source_iri(doc.doc_id)
+    for m in mentions:
+        node = mention_iri(doc.doc_id, m.start, m.end)
+        g.add((node, RDF.type, KGO.Mention))
+        g.add((node, RDF.type, OA.Annotation))
+        g.add((node, OA.motivatedBy, OA.identifying))
+        g.add((node, OA.hasBody, entity_iri(m.key)))
+        g.add((node, KGO.extractionRule, rule_iri(m.rule)))
+        _span(g, node, doc, m.start, m.end)
+        g.add((entity_iri(m.key), KGO.mentionedIn, src))
+    for c in claims:
+        node = claim_id(c)
+        subject = entity_iri(c.subject)
+        g.add((node, RDF.type, KGO.Claim))
+        g.add((node, RDF.type, KGO[c.kind]))
+        g.add((node, KGO.subject, subject))
+        g.add((node, KGO.property, KGO[c.property]))
+        g.add((node, KGO.statedIn, src))
+        g.add((node, PROV.wasDerivedFrom, src))
+        g.add((node, KGO.quote, Literal(doc.text[c.start:c.end])))
+        g.add((node, KGO.extractionRule, rule_iri(c.rule)))
+        _span(g, node, doc, c.start, c.end)
+        v = c.value
+        if isinstance(v, EntityValue):
+            g.add((node, KGO.value, entity_iri(v.key)))
+            if c.property in _DIRECT:
+                g.add((subject, KGO[c.property], entity_iri(v.key)))
+        elif isinstance(v, TextValue):
+            g.add((node, KGO.value, Literal(v.text)))
+            if c.property in _DIRECT:
+                g.add((subject, KGO[c.property], Literal(v.text)))
+        elif isinstance(v, DateValue):
+            g.add((node, KGO.value, _date(v)))
+            g.add((node, KGO.datePrecision, Literal(v.precision, datatype=XSD.integer)))
+        elif isinstance(v, Quantity):
+            if v.amount is not None:
+                g.add((node, KGO.value, _number(v.amount)))
+                g.add((node, KGO.amount, _number(v.amount)))
+            if v.lower is not None:
+                g.add((node, KGO.lowerBound, _number(v.lower)))
+            if v.upper is not None:
+                g.add((node, KGO.upperBound, _number(v.upper)))
+            g.add((node, KGO.approximate, Literal(v.approximate)))
+            if v.qualifier:
+                g.add((node, KGO.qualifier, Literal(v.qualifier)))
+            if v.unit:
+                g.add((node, KGO.unit, unit_iri(v.unit)))
+        else:
+            g.add((node, RDF.type, KGO.MissingValue))
+        if c.missing_field:
+            g.add((node, KGO.missingField, Literal(c.missing_field)))
+        if c.side:
+            g.add((node, KGO.claimSide, entity_iri(c.side)))
+        if c.side_label:
+            g.add((node, KGO.sideLabel, Literal(c.side_label)))
+        if c.side_number is not None:
+            g.add((node, KGO.sideNumber, Literal(c.side_number, datatype=XSD.integer)))
+        if c.scope:
+            g.add((node, KGO.scope, Literal(c.scope)))
+    return g
+
+
+def analysis_graph(comparisons: Iterable[Comparison], identifier: URIRef) -> Graph:
+    """Agreements and disagreements between claims of different sources."""
+    g = new_graph(identifier)
+    for cmp in comparisons:
+        a, b = sorted((claim_id(cmp.first), claim_id(cmp.second)))
+        node = KG[f"comparison/{short_hash(a, b)}"]
+        g.add((node, RDF.type, KGO.Comparison))
+        g.add((node, RDF.type, KGO.Agreement if cmp.agree else KGO.Disagreement))
+        g.add((node, KGO.comparedClaim, a))
+        g.add((node, KGO.comparedClaim, b))
+        g.add((node, KGO.comparisonNote, Literal(cmp.note)))
+        prop = KGO.corroborates if cmp.agree else KGO.conflictsWith
+        g.add((a, prop, b))
+        g.add((b, prop, a))
+    return g
