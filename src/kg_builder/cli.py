@@ -44,7 +44,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except KgError as e:
-        err.print(f"error: {e}", style="red", highlight=False, markup=False)
+        err.print(f"error: {e}", style="red", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(e.exit_code) from None
 
 
@@ -184,5 +184,5 @@ def main() -> None:
     try:
         app()
     except KgError as e:  # pragma: no cover - every command handles its own; this is the last edge
-        err.print(f"error: {e}", style="red", highlight=False, markup=False)
+        err.print(f"error: {e}", style="red", highlight=False, markup=False, soft_wrap=True)
         raise SystemExit(e.exit_code) from None

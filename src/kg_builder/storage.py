@@ -65,6 +65,13 @@ def _decode(path: Path, data: bytes) -> str:
                          hint="convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8") from e
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror}", path=path) from e
+
+
 def _sidecar(doc_path: Path) -> DocumentMeta:
     path = doc_path.with_suffix(SIDECAR_SUFFIX)
     if not path.is_file():
@@ -132,7 +139,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     if size > max_bytes:
         raise InputError(f"document is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path,
                          hint="split it, or raise the limit with kg build --max-bytes")
-    text = _decode(path, path.read_bytes())
+    text = _decode(path, _read_bytes(path))
     return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path))
 
 
@@ -206,7 +213,7 @@ def read_graph_file(graph_dir: Path, name: str) -> bytes:
 
 def draft_sidecar(path: Path) -> str:
     """A sidecar for a document, filled with what the document itself states (to be checked by a person)."""
-    text = _decode(path, path.read_bytes())
+    text = _decode(path, _read_bytes(path))
     first = text.lstrip().splitlines()[0] if text.strip() else ""
     title_m = re.match(r"^=\s*(.+?)\s*=\s*$", first)
     date_m = re.match(r"^\s*date\s+(\d{4}-\d{2}-\d{2})", text)

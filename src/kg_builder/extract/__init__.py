@@ -6,7 +6,7 @@ Every rule is generic; what it knows of names and words comes from the curated d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..config import Settings
 from ..models import Claim, Mention, ParsedDocument
@@ -47,11 +47,21 @@ def make_extractor(settings: Settings) -> Extractor:
                      compile_quantities(settings.lexicon))
 
 
+def _propagate_types(mentions: list[Mention]) -> list[Mention]:
+    """A name typed by its context once ("General X", "X said") has that type wherever the document
+    uses it, so a later bare "X" is known to be a person too."""
+    best: dict[str, str] = {}
+    for m in mentions:
+        if m.type != "Entity" and m.rule != "single-name":
+            best.setdefault(m.key, m.type)
+    return [replace(m, type=best[m.key]) if m.type == "Entity" and m.key in best else m for m in mentions]
+
+
 def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
     """Mentions, claims and name facts of one parsed document."""
     ib = extract_infobox(doc, ex.settings.infobox, ex.patterns, ex.quantities)
     spans = [(s.start, s.end) for s in doc.sentences]
-    mentions = ib.mentions + find_mentions(doc, spans, ex.patterns)
+    mentions = _propagate_types(ib.mentions + find_mentions(doc, spans, ex.patterns))
     names = find_name_facts(doc, mentions, ex.settings.lexicon)
     topic_type = next((m.type for m in ib.mentions if m.key == ib.topic), None)
     if doc.title and ib.topic and doc.title != ib.topic_label:

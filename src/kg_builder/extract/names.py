@@ -70,6 +70,7 @@ class Patterns:
     places: tuple[tuple[str, re.Pattern[str]], ...]
     apposition: re.Pattern[str]
     apposition_types: dict[str, str]
+    speaker: re.Pattern[str] | None
     not_names: frozenset[str]
     particles: frozenset[str]
     event_heads: dict[str, str]
@@ -141,6 +142,11 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
     apposition = re.compile(
         rf"(?P<name>{name}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<word>{_alternation(list(appos))})\b"
     )
+    speaker_verbs = lexicon.words("speaker_verbs")
+    speaker = re.compile(
+        rf"(?<![\w-])(?P<name>{name})[’\"”,]?\s+(?:{_alternation(speaker_verbs)})\b"
+        rf"|\b(?:{_alternation(speaker_verbs)})\s+(?P<name2>{name})"
+    ) if speaker_verbs else None
     return Patterns(
         registry=registry_re,
         registry_names=names,
@@ -155,6 +161,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
         places=tuple(places),
         apposition=apposition,
         apposition_types=appos,
+        speaker=speaker,
         not_names=frozenset(lexicon.words("not_names")),
         particles=frozenset(particles),
         event_heads=heads,
@@ -252,12 +259,19 @@ def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candi
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         if e > s:
             out.append(_unknown(s, e, text, p.apposition_types[m.group("word")], "apposition", 50))
+    if p.speaker is not None:
+        for m in p.speaker.finditer(text, lo, hi):
+            group = "name" if m.group("name") else "name2"
+            s, e = _strip_name(text, m.start(group), m.end(group), p)
+            if e > s and _cap_words(text[s:e], p) >= 2:
+                out.append(_unknown(s, e, text, "Person", "speaker", 40))
     for m in p.name.finditer(text, lo, hi):
         s, e = _strip_name(text, m.start(), m.end(), p)
         if e <= s:
             continue
         label = text[s:e]
-        if _cap_words(label, p) >= 2:
+        words = label.split()
+        if _cap_words(label, p) >= 2 and words[0] not in p.demonyms and words[-1] not in p.demonyms:
             out.append(_unknown(s, e, text, "Entity", "capitalised-name", 10))
         elif label not in p.not_names and re.fullmatch(_CAPWORD, label):
             # A single word: kept only if resolution ties it to a known name (a surname, an acronym).

@@ -172,7 +172,7 @@ def find_quantities(
         dm = ql.duration_re.match(text, m.end(), end)
         if prop is None and dm:
             prop, unit = "duration", ql.durations[dm.group("unit").lower()]
-        noun_phrase = " ".join(tail.split()[:4])
+        noun_phrase = " ".join(tail.split()[:2])
         em = ql.equipment.search(noun_phrase)
         if prop is None and em:
             unit = _singular(em.group(0))
@@ -225,11 +225,10 @@ def _side(text: str, lo: int, hi: int, tail: str, patterns: Patterns) -> tuple[s
         d = patterns.demonym_re.search(text, lo, hi)
         if d:
             return patterns.demonyms[d.group(0)], d.group(0)
-    words = tail.split()[:3]
-    for w in words:
-        w = w.strip(",.;")
-        if w[:1].isupper() and re.fullmatch(r"[A-Z][a-z]+(?:an|ese|ish|i|ch)", w):
-            return None, w
+    # Capitalised words right after the number, before a common noun: "60,000 Viet Minh troops".
+    m = re.match(r"\s*((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)\s+[a-z]", tail)
+    if m and m.group(1).split()[0] not in patterns.not_names:
+        return None, m.group(1)
     return None, None
 
 
@@ -247,7 +246,7 @@ def side_before(text: str, lo: int, hi: int, patterns: Patterns, mentions: list[
     # A capitalised adjective before a common noun ("the Soviet side", "German losses") names the side
     # even when no registry entry knows it.
     label = None
-    for m in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]+)(?= [a-z])", text[lo:hi]):
-        if m.group(1) not in patterns.not_names:
+    for m in re.finditer(r"(?<=[a-z,] )((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)(?=\s+[a-z])", text[lo:hi]):
+        if m.group(1).split()[0] not in patterns.not_names:
             label = m.group(1)
     return None, label

@@ -79,6 +79,22 @@ class _Walker:
         self.roles = word_re(lexicon.words("apposition_roles") or ("commander",))
         self.min_words = int(lexicon.get("quotation_min_words") or 6)
         self.list_sections = set(lexicon.words("list_sections"))
+        self.end_words = word_re(lexicon.words("end_words") or ("ended",))
+        self.main_place = self._main_place()
+
+    def _main_place(self) -> _Ref | None:
+        """The place a document is most about: its most often named place below country level."""
+        counts: dict[str, int] = {}
+        first: dict[str, Mention] = {}
+        for m in self.mentions:
+            if m.rule != "single-name" and _is(m.type, ["Place"]) and not _is(m.type, ["Country", "Province"]):
+                counts[m.key] = counts.get(m.key, 0) + 1
+                first.setdefault(m.key, m)
+        if not counts:
+            return None
+        key = max(counts, key=lambda k: (counts[k], -first[k].start))
+        m = first[key]
+        return _Ref(m.start, m.end, m.key, m.type, m.text, "mention")
 
     # -- references -------------------------------------------------------------------------
     def _mentions_in(self, s: Sentence) -> list[Mention]:
@@ -132,6 +148,10 @@ class _Walker:
                     if any(a <= m.start() < b for a, b in quotes):
                         continue
                     place = self._place_for(self.text, m.start(), m.end(), places)
+                    if place is None and not is_verb and self.main_place is not None and \
+                            re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]):
+                        # "the siege": a definite description of the event the document is about.
+                        place = self.main_place
                     if place is None:
                         continue
                     label = str(spec.get("label", "{place}")).format(place=self._label(place))
@@ -143,7 +163,7 @@ class _Walker:
 
     @staticmethod
     def _place_for(text: str, a: int, b: int, places: list[_Ref]) -> _Ref | None:
-        after = [p for p in places if 0 <= p.start - b <= 60 and len(text[b:p.start].split()) <= 3]
+        after = [p for p in places if 0 <= p.start - b <= 60 and len(text[b:p.start].split()) <= 6]
         if after:
             best = min(after, key=lambda p: (p.start - b, _is(p.type, ["Country", "Province"])))
             if not _is(best.type, ["Country"]) or len(after) == 1:
@@ -194,6 +214,10 @@ class _Walker:
                         ev, kind, _ = min(cands, key=lambda e: near(e[0]))
                         subject = ev
                         prop = str(self.events[kind].get("property", "pointInTime"))
+                        if prop == "pointInTime" and starts:
+                            prop = "startTime"
+                        elif prop == "pointInTime" and self.end_words.search(sentence):
+                            prop = "endTime"
                         break
             if subject is None and d.is_range and named:
                 subject = min(named, key=near)
@@ -309,6 +333,13 @@ class _Walker:
             if role and self.text[org.end] == " ":
                 self._claim(r.key, "memberOf", EntityValue(org.key), r.start, role.end(), "text-apposition-role")
 
+    def _recent_person(self) -> str | None:
+        """The person named last in the previous two sentences ("X predicted ... 'quote,' he told")."""
+        for persons, _speech, _colon, _speaker in reversed(self.history[-2:]):
+            if persons:
+                return persons[-1].key
+        return None
+
     def _quotations(self, s: Sentence, refs: list[_Ref], quotes: list[tuple[int, int]]) -> str | None:
         sentence = self.text[s.start:s.end]
         outside = sentence
@@ -328,7 +359,7 @@ class _Walker:
             if speech and persons:
                 speaker = min(persons, key=lambda r: min(abs(r.start - b), abs(a - r.end))).key
             elif speech and re.search(r"(?i)\b(?:he|she)\b", outside):
-                speaker = self.last_speaker
+                speaker = self.last_speaker or self._recent_person()
             if speaker is None and (b - a) > 0.6 * max(1, len(sentence.strip())):
                 for prev_persons, prev_speech, prev_colon, prev_speaker in reversed(self.history[-2:]):
                     if prev_persons and (prev_speech or prev_colon):
