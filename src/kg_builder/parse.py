@@ -76,10 +76,10 @@ def split_sentences(text: str, start: int, end: int, section: str) -> list[Sente
     begin = start
     chunk = text[start:end]
     for m in _SENTENCE_END.finditer(chunk):
-        cut = start + m.start() + 1
+        cut = start + m.start() + len(m.group(0).rstrip())  # after the stop and any closing quote
         if any(a < cut < b for a, b in quotes):
             continue
-        before = text[max(begin, cut - 6):cut]
+        before = text[max(begin, start + m.start() - 5):start + m.start() + 1]
         if any(before.endswith(a) for a in _ABBREVIATIONS) or re.search(r"(?:^|\s)[A-Z]\.$", before):
             continue
         stop = start + m.end()

@@ -65,6 +65,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
                 progress: Progress = _silent, validate: bool = True) -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock."""
     timer = _Timer()
+    documents = sorted(documents, key=lambda d: d.doc_id)
     with timer.stage("extract"):
         extractor = make_extractor(settings)
         extractions = []
