@@ -43,3 +43,25 @@ def test_no_blank_nodes(seed_result) -> None:  # type: ignore[no-untyped-def]
     assert "_:" not in text and "[" not in "".join(line for line in text.splitlines() if not line.startswith('"'))[:0]
     from rdflib import BNode
     assert not any(isinstance(t, BNode) for g in seed_result.graphs for triple in g for t in triple)
+
+
+def test_an_independent_parser_reads_graph_dir(seed_result) -> None:  # type: ignore[no-untyped-def]
+    """rapper (Raptor, from Debian's raptor2-utils) must read our Turtle and TriG with the same counts."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from conftest import ROOT
+
+    if shutil.which("rapper") is None:
+        pytest.skip("rapper is not installed (apt-get install raptor2-utils; .ci/run installs it)")
+    expected = {
+        "asserted.ttl": ("turtle", len(merge(seed_result.graphs))),
+        "inferred.ttl": ("turtle", len(seed_result.inferred)),
+        "dataset.trig": ("trig", sum(len(g) for g in seed_result.graphs + [seed_result.inferred])),
+    }
+    for name, (syntax, count) in expected.items():
+        done = subprocess.run(["rapper", "-i", syntax, "-c", str(ROOT / "graph" / name)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert f"returned {count} triples" in done.stderr, (name, done.stderr)
