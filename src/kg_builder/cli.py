@@ -98,8 +98,9 @@ def build(
         result = _run(lambda: run_build(settings, reasoner=reasoner, max_bytes=max_bytes, progress=show,
                                         write=not check))
     for warning in result.report.warnings:
-        err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False)
+        err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False, soft_wrap=True)
     if check:
+        storage.recover_graph_dir(settings.graph_dir)
         stale = [name for name in GRAPH_FILES
                  if not (settings.graph_dir / name).is_file()
                  or (settings.graph_dir / name).read_bytes() != result.files[name]]
@@ -157,7 +158,7 @@ def validate(root: RootOption = None) -> None:
         shapes = Graph().parse(data=storage.read_text(settings.shapes_file), format="turtle")
         report = check_shapes(data, shapes)
         if not report.conforms:
-            err.print(report.text, highlight=False, markup=False)
+            err.print(report.text, highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(4)
         out.print(f"graph/ conforms to {settings.shapes_file.name} ({len(data)} triples checked)")
 
@@ -177,6 +178,76 @@ def sidecar(
         out.print(f"wrote {_run(lambda: storage.write_sidecar(document))}")
     else:
         sys.stdout.write(_run(lambda: storage.draft_sidecar(document)))
+
+
+@app.command()
+def serve(
+    root: RootOption = None,
+    host: Annotated[str, typer.Option(help="Address to bind. Loopback by default; 0.0.0.0 exposes it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Most result rows returned (the response says when it cut).")] = 10_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes (a runaway query holds one).")] = 2,
+    cors: Annotated[list[str] | None, typer.Option(help="Origins allowed to read cross-origin (default: any, "
+                                                         "without credentials). Repeat for several.")] = None,
+    allow_updates: Annotated[bool, typer.Option("--allow-updates", help="Accept SPARQL updates with the token "
+                                                "in $KG_UPDATE_TOKEN (off by default).")] = False,
+) -> None:
+    """Serve graph/ as a SPARQL 1.1 endpoint with the saved queries of queries/.
+
+    Example: `kg serve`, then open http://127.0.0.1:8000/ or
+    `curl -H 'Accept: text/csv' http://127.0.0.1:8000/api/queries/commanders-by-side`.
+    """
+    import os
+
+    import uvicorn
+
+    from .web.app import ServerOptions, create_app
+
+    settings = _run(lambda: load_settings(root))
+    token = os.environ.get("KG_UPDATE_TOKEN") or None
+    if allow_updates and not token:
+        err.print("error: --allow-updates needs a token in $KG_UPDATE_TOKEN", style="red", highlight=False)
+        raise typer.Exit(2)
+    options = ServerOptions(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                            cors_origins=tuple(cors or ("*",)), allow_updates=allow_updates, update_token=token)
+    application = _run(lambda: create_app(settings, options))
+    err.print(f"serving http://{host}:{port}/  (SPARQL at /sparql, saved queries at /api/queries)", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A saved query's name (queries/NAME.rq), or - to read a query from stdin.")],
+    param: Annotated[list[str] | None, typer.Option("-p", "--param", help="A parameter: -p NAME VALUE.",
+                                                    metavar="NAME VALUE", parser=None)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv.")] = "table",
+    inferred: Annotated[bool, typer.Option("--inferred/--asserted", help="Include inferred triples.")] = True,
+    root: RootOption = None,
+) -> None:
+    """Run a saved query (or one from stdin) on graph/ and print the result.
+
+    Example: `kg query commanders-by-side -p battle battle-of-khorramshahr-1982 --format csv`,
+    or `echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kg query -`.
+    """
+    from .query import run_named_query
+
+    settings = _run(lambda: load_settings(root))
+    params = dict(zip(param[0::2], param[1::2])) if param else {}
+    if param and len(param) % 2:
+        err.print("error: -p takes a NAME and a VALUE", style="red", highlight=False)
+        raise typer.Exit(2)
+    text = sys.stdin.read() if name == "-" else None
+    result = _run(lambda: run_named_query(settings, name, params, fmt=fmt, inferred=inferred, text=text))
+    if fmt == "table":
+        table = Table(header_style="bold", title=result.title)
+        for column in result.columns:
+            table.add_column(column, overflow="fold")
+        for row in result.rows:
+            table.add_row(*row)
+        out.print(table)
+    else:
+        sys.stdout.write(result.body)
 
 
 def main() -> None:

@@ -96,6 +96,10 @@ class Settings:
     infobox: InfoboxSpec = field(repr=False)
 
     @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
     def ontology_file(self) -> Path:
         return self.ontology_dir / "kg.ttl"
 

@@ -6,7 +6,14 @@
     │   ├── SidecarError
     │   └── InfoboxError
     ├── ValidationError          exit 4   (500)  the built graph breaks a SHACL shape
-    └── StorageError             exit 5   (500)  graph/ could not be read or written
+    ├── StorageError             exit 5   (500)  graph/ could not be read or written
+    └── QueryError               exit 7   (400)  a SPARQL query cannot be run
+        ├── QuerySyntaxError              (400)  the query does not parse
+        ├── QueryRejected                 (400)  the query would read files or reach the network
+        ├── ParameterError                (400)  a saved query's parameter is unknown or mistyped
+        ├── NotFound             exit 8   (404)  no such saved query or resource
+        ├── UpdateForbidden               (403)  updates are off, or the token is wrong
+        └── QueryTimeout                  (503)  the query ran past the time limit and was stopped
 
 Callers catch ``KgError``; the CLI turns it into a message and ``exit_code``.
 """
@@ -23,6 +30,13 @@ __all__ = [
     "InfoboxError",
     "ValidationError",
     "StorageError",
+    "QueryError",
+    "QuerySyntaxError",
+    "QueryRejected",
+    "ParameterError",
+    "NotFound",
+    "UpdateForbidden",
+    "QueryTimeout",
 ]
 
 
@@ -81,3 +95,51 @@ class StorageError(KgError):
     """graph/ could not be written or read."""
 
     exit_code = 5
+
+
+class QueryError(KgError):
+    """A SPARQL query or a request for one cannot be answered."""
+
+    exit_code = 7
+    http_status = 400
+    kind = "query_error"
+
+
+class QuerySyntaxError(QueryError):
+    """The query does not parse."""
+
+    kind = "syntax_error"
+
+
+class QueryRejected(QueryError):
+    """The query asks for something the endpoint never does (SERVICE, FROM a foreign IRI, LOAD, ...)."""
+
+    kind = "query_rejected"
+
+
+class ParameterError(QueryError):
+    """A saved query's parameter is unknown or has the wrong type."""
+
+    kind = "bad_parameter"
+
+
+class NotFound(QueryError):
+    """No saved query or resource by that name."""
+
+    exit_code = 8
+    http_status = 404
+    kind = "not_found"
+
+
+class UpdateForbidden(QueryError):
+    """Updates are turned off, or the request lacks the update token."""
+
+    http_status = 403
+    kind = "update_forbidden"
+
+
+class QueryTimeout(QueryError):
+    """The query ran past the time limit; its worker was stopped."""
+
+    http_status = 503
+    kind = "timeout"

@@ -11,10 +11,13 @@ next command (``recover_graph_dir``).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,7 @@ import yaml
 
 from .errors import InputError, SidecarError, StorageError
 from .models import Document, DocumentMeta
+from .saved import SavedQuery, parse_saved_query
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -35,6 +39,7 @@ __all__ = [
     "read_graph_file",
     "draft_sidecar",
     "write_sidecar",
+    "read_saved_queries",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -178,10 +183,26 @@ def recover_graph_dir(graph_dir: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+@contextmanager
+def _graph_lock(graph_dir: Path) -> Iterator[None]:
+    """One writer at a time: a second build waits for the first to finish its swap."""
+    graph_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(graph_dir.with_name(f".{graph_dir.name}.lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
     """Replace ``graph_dir`` with exactly ``files``, atomically."""
+    with _graph_lock(graph_dir):
+        _write_graph_dir(graph_dir, files)
+
+
+def _write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
     recover_graph_dir(graph_dir)
-    graph_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{graph_dir.name}-tmp-", dir=graph_dir.parent))
     try:
         for name, data in sorted(files.items()):
@@ -194,12 +215,22 @@ def write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
         if graph_dir.exists():
             graph_dir.rename(backup)
         tmp.rename(graph_dir)
+        _fsync_dir(graph_dir.parent)
         if backup.exists():
             shutil.rmtree(backup)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         recover_graph_dir(graph_dir)
         raise StorageError(f"cannot write the graph: {e.strerror}", path=graph_dir) from e
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable, not only atomic."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_graph_file(graph_dir: Path, name: str) -> bytes:
@@ -242,3 +273,13 @@ def write_sidecar(document: Path) -> Path:
         raise SidecarError("a sidecar exists already; not overwritten", path=target)
     target.write_text(draft_sidecar(document), encoding="utf-8")
     return target
+
+
+def read_saved_queries(queries_dir: Path) -> list[SavedQuery]:
+    """Every saved query (``queries/*.rq``), by name."""
+    if not queries_dir.is_dir():
+        return []
+    out = []
+    for path in sorted(queries_dir.glob("*.rq")):
+        out.append(parse_saved_query(path.stem, read_text(path), str(path)))
+    return out

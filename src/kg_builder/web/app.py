@@ -1,0 +1,387 @@
+"""The web app: a SPARQL 1.1 endpoint over the built graph, saved queries as REST routes, the query page.
+
+rdflib-endpoint's router is mounted at ``/sparql`` and answers the service description; every request
+that carries a query or an update is handled here first, because this layer adds what a public
+endpoint needs: queries are checked (no SERVICE, no FROM of foreign IRIs, no LOAD), run in Oxigraph in
+worker processes under a time limit that really stops them, cut at a row limit, answered in the
+negotiated format with the right Content-Type, cached per build (ETag), and every error has one JSON
+shape: ``{"error": {"status": 400, "type": "syntax_error", "message": "...", "hint": "..."}}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import mimeparse
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import storage
+from ..config import Settings
+from ..errors import KgError, NotFound, QueryError, QueryRejected, UpdateForbidden
+from ..saved import SavedQuery, bind_parameters
+from ..sparql.engine import Answer
+from ..sparql.guard import check_query, check_update
+from ..sparql.pool import QueryPool, QueryRequest
+
+__all__ = ["ServerOptions", "create_app", "error_body"]
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+}
+GRAPH_TYPES = {
+    "text/turtle": "text/turtle",
+    "application/x-turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "text/plain": "application/n-triples",
+    "application/ld+json": "application/ld+json",
+    "application/json": "application/ld+json",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/xml": "application/rdf+xml",
+}
+FORMAT_NAMES = {
+    "json": "application/json", "xml": "application/xml", "csv": "text/csv", "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml",
+}
+MAX_QUERY_BYTES = 100_000
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How the server runs. Defaults are safe for a network: loopback, read-only, 10 s per query."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    workers: int = 2
+    cors_origins: tuple[str, ...] = ("*",)
+    allow_updates: bool = False
+    update_token: str | None = None
+    cache_entries: int = 2048
+    title: str = "kg-builder SPARQL endpoint"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def error_body(status: int, kind: str, message: str, hint: str | None = None) -> dict[str, Any]:
+    """The one JSON shape of every error."""
+    return {"error": {"status": status, "type": kind, "message": message, "hint": hint}}
+
+
+def _error(status: int, kind: str, message: str, hint: str | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, kind, message, hint), status_code=status)
+
+
+class _Cache:
+    """Answers by request, for the lifetime of one build of the graph."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> Answer | None:
+        answer = self.items.get(key)
+        if answer is not None:
+            self.items.move_to_end(key)
+        return answer
+
+    def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        self.items[key] = answer
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        self.items.clear()
+
+
+def _negotiate(form: str, accept: str | None, fmt: str | None) -> str:
+    types = GRAPH_TYPES if form in ("construct", "describe") else SELECT_TYPES
+    if fmt:
+        wanted = FORMAT_NAMES.get(fmt.lower().lstrip("."))
+        if wanted is None or wanted not in types:
+            raise _NotAcceptable(form, types)
+        return types[wanted]
+    accept = (accept or "").strip() or "*/*"
+    try:
+        best = mimeparse.best_match(list(types), accept)
+    except (ValueError, mimeparse.MimeTypeParseException):
+        best = ""
+    if not best:
+        raise _NotAcceptable(form, types)
+    return types[best]
+
+
+class _NotAcceptable(QueryError):
+    http_status = 406
+    kind = "not_acceptable"
+
+    def __init__(self, form: str, types: dict[str, str]) -> None:
+        super().__init__(f"no acceptable format for a {form.upper()} result",
+                         hint="accepted: " + ", ".join(sorted(set(types.values()))))
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _service_description(router_sd: Graph, own_graphs: list[str], build_id: str) -> None:
+    """Add what rdflib-endpoint cannot know to its service description: our graphs, no federation."""
+    sd = URIRef("http://www.w3.org/ns/sparql-service-description#")
+    service = next(router_sd.subjects(RDF.type, sd + "Service"), None)
+    if service is None:
+        return
+    router_sd.remove((service, sd + "feature", sd + "BasicFederatedQuery"))
+    router_sd.add((service, sd + "feature", sd + "UnionDefaultGraph"))
+    router_sd.add((service, RDFS.comment, Literal(
+        "Read-only. The default graph is the union of the asserted graphs, plus the inferred graph "
+        "unless inferred=false. SERVICE, LOAD and FROM of foreign IRIs are refused. Build " + build_id)))
+    for name in own_graphs:
+        router_sd.add((service, URIRef("https://w3id.org/kg-builder/ontology#servesGraph"), URIRef(name)))
+
+
+def create_app(settings: Settings, options: ServerOptions | None = None) -> FastAPI:
+    """The app for one built graph (``graph/``) and the saved queries of ``queries/``."""
+    from rdflib_endpoint import SparqlRouter
+
+    options = options or ServerOptions()
+    manifest = json.loads(storage.read_graph_file(settings.graph_dir, "build.json"))
+    build_id = str(manifest["build_id"])
+    saved = {q.name: q for q in storage.read_saved_queries(settings.queries_dir)}
+    own_graphs = sorted(_graph_names(storage.read_graph_file(settings.graph_dir, "dataset.trig")))
+    own = frozenset(own_graphs)
+    pool = QueryPool(settings.graph_dir / "dataset.trig", workers=options.workers, timeout=options.timeout,
+                     max_rows=options.max_rows)
+    cache = _Cache(options.cache_entries)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(title=options.title, version=build_id, lifespan=lifespan,
+                  description="SPARQL 1.1 endpoint and saved queries over a knowledge graph built with provenance.")
+    app.state.pool = pool
+    app.state.build_id = build_id
+    app.add_middleware(CORSMiddleware, allow_origins=list(options.cors_origins), allow_credentials=False,
+                       allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+                       expose_headers=["ETag", "X-Result-Truncated", "X-Result-Rows", "X-Build"])
+
+    router = SparqlRouter(path="/sparql", title=options.title, public_url=f"http://{options.host}:{options.port}/sparql",
+                          description="Read-only SPARQL endpoint over the built knowledge graph.")
+    _service_description(router.service_description, own_graphs, build_id)
+
+    @app.exception_handler(KgError)
+    async def on_kg_error(_: Request, e: KgError) -> JSONResponse:
+        return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(_: Request, e: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not_found", 405: "method_not_allowed"}.get(e.status_code, "http_error")
+        return _error(e.status_code, kind, str(e.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(_: Request, e: RequestValidationError) -> JSONResponse:
+        return _error(400, "bad_request", "; ".join(str(x.get("msg")) for x in e.errors()))
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(_: Request, e: Exception) -> JSONResponse:  # the web edge: nothing escapes unshaped
+        return _error(500, "internal_error", f"{type(e).__name__}: {e}")
+
+    async def answer(query: str, *, inferred: bool, bindings: dict[str, Node], accept: str | None,
+                     fmt: str | None, if_none_match: str | None,
+                     default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
+            raise QueryRejected(f"the query is longer than {MAX_QUERY_BYTES:,} bytes")
+        info = check_query(query, own)
+        for g in (default_graphs or []) + (named_graphs or []):
+            if g not in own:
+                raise QueryRejected(f"graph <{g}> is not one of this dataset's graphs",
+                                    hint="graphs: " + ", ".join(own_graphs))
+        media = _negotiate(info.form, accept, fmt)
+        key = (query, inferred, tuple(sorted((k, v.n3()) for k, v in bindings.items())), media,
+               tuple(default_graphs or ()), tuple(named_graphs or ()))
+        etag = '"' + build_id + "-" + hashlib.sha256(repr(key).encode()).hexdigest()[:20] + '"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Build": build_id, "Vary": "Accept"}
+        if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+            return Response(status_code=304, headers=headers)
+        result = cache.get(key)
+        if result is None:
+            request = QueryRequest(text=query, inferred=inferred, bindings=tuple(sorted(bindings.items())),
+                                   media_type=media, dataset_clause=info.dataset_clause,
+                                   default_graphs=tuple(default_graphs or ()), named_graphs=tuple(named_graphs or ()))
+            result = await pool.run(request)
+            assert result is not None
+            cache.put(key, result)
+        headers["X-Result-Rows"] = str(result.rows)
+        headers["X-Result-Truncated"] = "true" if result.truncated else "false"
+        return Response(result.body, media_type=result.media_type, headers=headers)
+
+    async def update(request: Request, text: str) -> Response:
+        if not options.allow_updates or not options.update_token:
+            raise UpdateForbidden("updates are turned off on this endpoint",
+                                  hint="start the server with kg serve --allow-updates and KG_UPDATE_TOKEN set")
+        auth = request.headers.get("authorization", "")
+        if auth != f"Bearer {options.update_token}":
+            raise UpdateForbidden("an update needs the header Authorization: Bearer <token>")
+        check_update(text)
+        await pool.broadcast_update(text)
+        cache.clear()
+        return Response(status_code=204)
+
+    def query_page() -> HTMLResponse:
+        template = resources.files("kg_builder.web").joinpath("templates/query.html").read_text(encoding="utf-8")
+        items = [{"name": q.name, "title": q.title, "description": q.description, "query": q.text, "view": q.view}
+                 for q in saved.values()]
+        payload = json.dumps(items).replace("</", "<\\/")
+        return HTMLResponse(template.replace("{{TITLE}}", html.escape(options.title))
+                            .replace("{{SAVED_QUERIES_JSON}}", payload))
+
+    @app.middleware("http")
+    async def sparql_protocol(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        """Queries and updates at /sparql are answered here; the service description by rdflib-endpoint."""
+        if request.url.path.rstrip("/") != "/sparql" or request.method not in ("GET", "POST"):
+            return await call_next(request)
+        try:
+            params = request.query_params
+            query = params.get("query")
+            update_text = params.get("update")
+            defaults = params.getlist("default-graph-uri")
+            named = params.getlist("named-graph-uri")
+            if request.method == "POST":
+                ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                if ctype == "application/x-www-form-urlencoded" or ctype == "multipart/form-data":
+                    form = await request.form()
+                    query = str(form.get("query") or "") or query
+                    update_text = str(form.get("update") or "") or update_text
+                    defaults += [str(v) for v in form.getlist("default-graph-uri")]
+                    named += [str(v) for v in form.getlist("named-graph-uri")]
+                elif ctype == "application/sparql-query":
+                    query = (await request.body()).decode("utf-8")
+                elif ctype == "application/sparql-update":
+                    update_text = (await request.body()).decode("utf-8")
+                else:
+                    return _error(415, "unsupported_media_type",
+                                  f"a POST must be form-encoded or application/sparql-query, not {ctype or 'empty'}")
+            elif update_text:
+                return _error(405, "method_not_allowed", "updates must be sent with POST")
+            if query and update_text:
+                return _error(400, "bad_request", "send either a query or an update, not both")
+            if update_text:
+                return await update(request, update_text)
+            if not query:
+                accept = request.headers.get("accept", "")
+                if "text/html" in accept:
+                    return query_page()
+                return await call_next(request)
+            return await answer(query, inferred=_bool(params.get("inferred"), True), bindings={},
+                                accept=request.headers.get("accept"), fmt=params.get("format"),
+                                if_none_match=request.headers.get("if-none-match"),
+                                default_graphs=defaults or None, named_graphs=named or None)
+        except KgError as e:
+            return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint)
+
+    app.include_router(router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> HTMLResponse:
+        return query_page()
+
+    @app.get("/api/queries", summary="List the saved queries")
+    async def list_queries() -> list[dict[str, Any]]:
+        return [_describe(q) for q in saved.values()]
+
+    @app.get("/api/queries/{name}", summary="Run a saved query",
+             description="Parameters of the query go in the query string; `inferred=false` leaves out inferred "
+                         "triples. The format follows the Accept header or an extension: .json, .csv, .tsv, .xml "
+                         "(.ttl, .nt, .jsonld, .rdf for CONSTRUCT queries).")
+    async def run_saved(name: str, request: Request) -> Response:
+        fmt = None
+        if "." in name:
+            name, fmt = name.rsplit(".", 1)
+        q = saved.get(name)
+        if q is None:
+            raise NotFound(f"no saved query named {name!r}", hint="GET /api/queries lists them")
+        given = {k: v for k, v in request.query_params.items() if k not in ("inferred", "format")}
+        bindings = bind_parameters(q, given)
+        return await answer(q.text, inferred=_bool(request.query_params.get("inferred"), True), bindings=bindings,
+                            accept=request.headers.get("accept"), fmt=fmt or request.query_params.get("format"),
+                            if_none_match=request.headers.get("if-none-match"))
+
+    @app.get("/api/build", summary="The build the server answers from")
+    async def build_info() -> dict[str, Any]:
+        return {"build_id": build_id, "counts": manifest.get("counts", {}), "graphs": own_graphs}
+
+    static = resources.files("kg_builder.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        for q in saved.values():
+            schema["paths"][f"/api/queries/{q.name}"] = {"get": {
+                "summary": q.title,
+                "description": q.description,
+                "operationId": f"saved_{q.name.replace('-', '_')}",
+                "tags": ["saved queries"],
+                "parameters": [
+                    {"name": p.name, "in": "query", "required": False,
+                     "schema": {"type": "string", **({"default": p.default} if p.default else {})},
+                     "description": f"{p.type}"} for p in q.parameters
+                ] + [{"name": "inferred", "in": "query", "required": False,
+                      "schema": {"type": "boolean", "default": True}}],
+                "responses": {"200": {"description": "SPARQL results", "content": {
+                    t: {} for t in ("application/sparql-results+json", "text/csv", "text/tab-separated-values",
+                                    "application/sparql-results+xml")}}},
+            }}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _describe(q: SavedQuery) -> dict[str, Any]:
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "view": q.view,
+        "parameters": [{"name": p.name, "type": p.type, "default": p.default} for p in q.parameters],
+        "url": f"/api/queries/{q.name}",
+        "query": q.text,
+    }
+
+
+def _graph_names(trig: bytes) -> set[str]:
+    from ..sparql.engine import graph_names, load_store
+
+    return set(graph_names(load_store(trig)))
