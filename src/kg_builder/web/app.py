@@ -126,7 +126,8 @@ def _negotiate(form: str, accept: str | None, fmt: str | None) -> str:
         return types[wanted]
     accept = (accept or "").strip() or "*/*"
     try:
-        best = mimeparse.best_match(list(types), accept)
+        # mimeparse resolves ties in favour of the last candidate: list the preferred formats last.
+        best = mimeparse.best_match(list(reversed(types)), accept)
     except (ValueError, mimeparse.MimeTypeParseException):
         best = ""
     if not best:
