@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,14 +32,16 @@ class Server:
 def running_server(root: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     port = free_port()
     full_env = {**{k: v for k, v in os.environ.items() if k != "KG_ROOT"}, **(env or {})}
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen([sys.executable, "-m", "kg_builder", "serve", "--port", str(port), *args],
-                               cwd=root, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               cwd=root, env=full_env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:
         while True:
             if process.poll() is not None:
-                raise RuntimeError("server exited: " + process.stderr.read().decode() if process.stderr else "")
+                log.seek(0)
+                raise RuntimeError("server exited: " + log.read().decode("utf-8", "replace"))
             try:
                 if httpx.get(url + "/api/build", timeout=1).status_code == 200:
                     break
@@ -55,3 +58,4 @@ def running_server(root: Path, *args: str, env: dict[str, str] | None = None) ->
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()

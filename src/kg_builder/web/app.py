@@ -261,7 +261,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         template = resources.files("kg_builder.web").joinpath("templates/query.html").read_text(encoding="utf-8")
         items = [{"name": q.name, "title": q.title, "description": q.description, "query": q.text, "view": q.view}
                  for q in saved.values()]
-        payload = json.dumps(items).replace("</", "<\\/")
+        payload = json.dumps(items).replace("<", "\\u003c")  # nothing in it can close the <script>
         return HTMLResponse(template.replace("{{TITLE}}", html.escape(options.title))
                             .replace("{{SAVED_QUERIES_JSON}}", payload))
 
@@ -276,12 +276,14 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
             update_text = params.get("update")
             defaults = params.getlist("default-graph-uri")
             named = params.getlist("named-graph-uri")
+            inferred_raw = params.get("inferred")
             if request.method == "POST":
                 ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
                 if ctype == "application/x-www-form-urlencoded" or ctype == "multipart/form-data":
                     form = await request.form()
                     query = str(form.get("query") or "") or query
                     update_text = str(form.get("update") or "") or update_text
+                    inferred_raw = str(form.get("inferred") or "") or inferred_raw
                     defaults += [str(v) for v in form.getlist("default-graph-uri")]
                     named += [str(v) for v in form.getlist("named-graph-uri")]
                 elif ctype == "application/sparql-query":
@@ -302,7 +304,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
                 if "text/html" in accept:
                     return query_page()
                 return await call_next(request)
-            return await answer(query, inferred=_bool(params.get("inferred"), True), bindings={},
+            return await answer(query, inferred=_bool(inferred_raw, True), bindings={},
                                 accept=request.headers.get("accept"), fmt=params.get("format"),
                                 if_none_match=request.headers.get("if-none-match"),
                                 default_graphs=defaults or None, named_graphs=named or None)
