@@ -182,3 +182,44 @@ def test_outside_a_project_says_how_to_fix_it(tmp_path: Path, run_kg: RunKg, arg
     assert "ontology/kg.ttl" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == [], "kg must not create anything outside a project"
+
+
+def test_kg_query_runs_a_saved_query_with_a_parameter(run_kg: RunKg) -> None:
+    from conftest import ROOT
+
+    done = run_kg("query", "source-claims", "-p", "source", "https://w3id.org/kg-builder/id/source/002_f0947ec770c9bed6",
+                  "--format", "json", cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    import json as _json
+
+    rows = _json.loads(done.stdout)["results"]["bindings"]
+    assert rows and all(r["source"]["value"].endswith("002_f0947ec770c9bed6") for r in rows if "source" in r)
+    csv_out = run_kg("query", "commanders-by-side", "--format", "csv", cwd=ROOT)
+    assert csv_out.returncode == 0 and "Mohsen Rezaee" in csv_out.stdout
+    table = run_kg("query", "commanders-by-side", cwd=ROOT)
+    assert table.returncode == 0 and "Rezaee" in table.stdout
+
+
+def test_kg_query_errors(run_kg: RunKg) -> None:
+    from conftest import ROOT
+
+    missing = run_kg("query", "no-such-query", cwd=ROOT)
+    assert missing.returncode == 8 and "no saved query" in missing.stderr
+    bad = run_kg("query", "commanders-by-side", "-p", "nope", "x", cwd=ROOT)
+    assert bad.returncode == 7 and "no parameter" in bad.stderr
+
+
+def test_kg_query_reads_a_query_from_stdin(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "kg_builder", "query", "-", "--format", "csv"], cwd=ROOT,
+                          input="SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/kg-builder/ontology#Claim> }",
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.splitlines()[1]) > 50
+    service = subprocess.run([sys.executable, "-m", "kg_builder", "query", "-"], cwd=ROOT, capture_output=True,
+                             input="SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", text=True, timeout=60)
+    assert service.returncode == 7 and "SERVICE is not allowed" in service.stderr

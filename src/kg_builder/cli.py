@@ -216,16 +216,15 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
-@app.command()
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def query(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A saved query's name (queries/NAME.rq), or - to read a query from stdin.")],
-    param: Annotated[list[str] | None, typer.Option("-p", "--param", help="A parameter: -p NAME VALUE.",
-                                                    metavar="NAME VALUE", parser=None)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv.")] = "table",
     inferred: Annotated[bool, typer.Option("--inferred/--asserted", help="Include inferred triples.")] = True,
     root: RootOption = None,
 ) -> None:
-    """Run a saved query (or one from stdin) on graph/ and print the result.
+    """Run a saved query (or one from stdin) on graph/ and print the result. Parameters: -p NAME VALUE.
 
     Example: `kg query commanders-by-side -p battle battle-of-khorramshahr-1982 --format csv`,
     or `echo 'SELECT * WHERE { ?s ?p ?o } LIMIT 3' | kg query -`.
@@ -233,10 +232,15 @@ def query(
     from .query import run_named_query
 
     settings = _run(lambda: load_settings(root))
-    params = dict(zip(param[0::2], param[1::2])) if param else {}
-    if param and len(param) % 2:
-        err.print("error: -p takes a NAME and a VALUE", style="red", highlight=False)
-        raise typer.Exit(2)
+    params: dict[str, str] = {}
+    extra = list(ctx.args)
+    while extra:
+        flag = extra.pop(0)
+        if flag not in ("-p", "--param") or len(extra) < 2:
+            err.print(f"error: unexpected {flag!r}: parameters are given as -p NAME VALUE", style="red", highlight=False)
+            raise typer.Exit(2)
+        key, value = extra.pop(0), extra.pop(0)
+        params[key] = value
     text = sys.stdin.read() if name == "-" else None
     result = _run(lambda: run_named_query(settings, name, params, fmt=fmt, inferred=inferred, text=text))
     if fmt == "table":
