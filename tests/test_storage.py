@@ -21,6 +21,9 @@ from kg_builder.storage import recover_graph_dir, write_graph_dir
 EXIT_OUT_OF_DATE = 6
 
 
+LOCK = ".graph.lock"  # the writers' lock file stays beside graph/, empty
+
+
 def snapshot(graph: Path) -> dict[str, str]:
     """sha256 of every file under a graph folder, by relative path."""
     return {str(p.relative_to(graph)): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -156,7 +159,7 @@ def test_recover_leaves_a_clean_folder_alone(tmp_path: Path) -> None:
     recover_graph_dir(graph)
 
     assert {p.name: p.read_bytes() for p in graph.iterdir()} == {"asserted.ttl": b"data\n"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "graph"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != LOCK) == ["corpus", "graph"]
 
 
 # --- (c) write_graph_dir ---------------------------------------------------------------------------
@@ -172,7 +175,7 @@ def test_write_graph_dir_replaces_the_folder_exactly(tmp_path: Path) -> None:
     write_graph_dir(graph, files)
 
     assert snapshot(graph) == {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != LOCK) == ["graph"]
     assert (graph.stat().st_mode & 0o777) == 0o755
 
 
@@ -180,7 +183,7 @@ def test_write_graph_dir_creates_a_missing_folder(tmp_path: Path) -> None:
     graph = tmp_path / "out" / "graph"
     write_graph_dir(graph, {"asserted.ttl": b"x\n"})
     assert (graph / "asserted.ttl").read_bytes() == b"x\n"
-    assert sorted(p.name for p in graph.parent.iterdir()) == ["graph"]
+    assert sorted(p.name for p in graph.parent.iterdir() if p.name != LOCK) == ["graph"]
 
 
 def test_write_graph_dir_finishes_an_interrupted_swap_first(tmp_path: Path) -> None:
@@ -191,7 +194,7 @@ def test_write_graph_dir_finishes_an_interrupted_swap_first(tmp_path: Path) -> N
     write_graph_dir(graph, {"asserted.ttl": b"new\n"})
 
     assert {p.name: p.read_bytes() for p in graph.iterdir()} == {"asserted.ttl": b"new\n"}
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != LOCK) == ["graph"]
 
 
 # --- (d) kg build --check --------------------------------------------------------------------------
