@@ -74,8 +74,9 @@ def test_infobox_side_parts_and_scope(settings: Settings) -> None:
     result = extract_document(parse_document(doc), make_extractor(settings))
     assert result.topic == "~" + norm("Battle of Xyz")
     claims = {(text[c.start:c.end], c.property): c for c in result.claims}
-    assert claims[("Jan Novak", "commander")].scope == "killed in action"
-    assert claims[("Jan Novak", "commander")].side == "~ruritania"
+    assert claims[("Jan NovakKIA", "commander")].qualifier == "KIA: killed in action"
+    assert claims[("Jan NovakKIA", "commander")].value.key == "~jannovak"  # type: ignore[union-attr]
+    assert claims[("Jan NovakKIA", "commander")].side == "~ruritania"
     assert claims[("30 tanks destroyed", "equipmentLosses")].scope == "Whole campaign"
     assert claims[("1,000 killed", "numberOfDeaths")].side_number == 1
     missing = [c for c in result.claims if c.missing_field]

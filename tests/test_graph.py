@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, XSD
 
 from kg_builder.namespaces import KG, KGO, SCHEMA
 
@@ -46,9 +46,10 @@ def test_commanders_on_each_side(seed_graph: Graph) -> None:
 
 
 def test_kia_marker_is_cut_from_the_name_and_kept_as_a_note(seed_graph: Graph) -> None:
-    scopes = rows(seed_graph, """
-        SELECT ?scope WHERE { ?c kgo:value kg:entity/ahmad-zeidan ; kgo:scope ?scope }""")
-    assert scopes == [(Literal("killed in action"),)]
+    found = rows(seed_graph, """
+        SELECT ?note ?quote WHERE { ?c kgo:value kg:entity/ahmad-zeidan ; kgo:qualifier ?note ; kgo:quote ?quote }""")
+    assert found == [(Literal("KIA: killed in action"), Literal("Ahmad ZeidanKIA"))]
+    assert (E("ahmad-zeidan"), RDFS.label, Literal("Ahmad Zeidan", lang="en")) in seed_graph
 
 
 def test_empty_combatant_is_recorded_as_missing_not_guessed(seed_graph: Graph) -> None:
@@ -242,3 +243,21 @@ def test_named_graphs_per_source(seed_result) -> None:  # type: ignore[no-untype
 
 
 _ = Path
+
+
+def test_a_source_whose_start_and_duration_do_not_fit_the_end_others_give(seed_graph: Graph) -> None:
+    """002 says the occupation began in September 1980 and lasted 575 days; every source ends it on
+    24 May 1982, 601–630 days later: the builder flags it, with all three claims as evidence."""
+    found = rows(seed_graph, """
+        SELECT ?note (COUNT(DISTINCT ?evidence) AS ?n) WHERE {
+          ?cmp a kgo:Disagreement ; kgo:comparisonNote ?note ; prov:wasDerivedFrom ?evidence .
+          FILTER(STRSTARTS(?note, "575 days does not agree with the dates 1980-09 to 1982-05-24"))
+        } GROUP BY ?note""")
+    assert found and all(int(n) == 3 for _, n in found)
+
+
+def test_forces_counted_in_a_figure_took_part(seed_graph: Graph) -> None:
+    assert (E("operation-beit-ol-moqaddas"), KGO.participant, E("irgc")) in seed_graph
+    quote = rows(seed_graph, """
+        SELECT ?q WHERE { ?c kgo:property kgo:participant ; kgo:value kg:entity/irgc ; kgo:quote ?q }""")
+    assert any("70,000" in str(q) for (q,) in quote)

@@ -68,7 +68,8 @@ def test_infobox_of_an_unseen_article(unseen_graph: Graph) -> None:
     assert found[("9,036 killed", str(KGO.numberOfDeaths))] == E("germany")
     assert found[("608,833 wounded", str(KGO.numberOfInjured))] == E("soviet-union")
     assert ("252–323 tanks", str(KGO.equipmentLosses)) in found
-    assert ("Walther von Hünersdorff", str(KGO.commander)) in found  # "KIA" cut off
+    assert ("Walther von HünersdorffKIA", str(KGO.commander)) in found  # the quote keeps the marker...
+    assert (E("walther-von-hunersdorff"), RDFS.label, Literal("Walther von Hünersdorff", lang="en")) in unseen_graph
     missing = rows(unseen_graph, """SELECT ?f WHERE { ?c a kgo:MissingValue ; kgo:missingField ?f }""")
     assert [str(f) for (f,) in missing] == ["Strength2"]
     dates = rows(unseen_graph, """

@@ -63,7 +63,7 @@ def _fmt(c: Claim) -> str:
         else:
             text = f"<{v.upper:,}"
         if v.qualifier:
-            text = f"{v.qualifier} {text}"
+            text = f"{v.qualifier} {text.lstrip('<>')}"
         return text + (f" {v.unit}s" if v.unit in _DAYS else "")
     return repr(v)
 
@@ -110,27 +110,38 @@ def _compare(a: Claim, b: Claim) -> Comparison:
 def _duration_checks(claims: list[Claim]) -> list[Comparison]:
     """Stated durations against the span between a source's start and end dates for the same event."""
     out: list[Comparison] = []
-    by_subject: dict[str, dict[str, dict[str, list[Claim]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for c in claims:
+    by_subject: dict[str, dict[str, dict[str, dict[str, Claim]]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(dict)))
+    for c in sorted(claims, key=lambda c: (c.doc_id, c.start, c.end)):
         if c.property in ("startTime", "endTime") and isinstance(c.value, DateValue):
-            by_subject[c.subject][c.doc_id][c.property].append(c)
+            # one claim per source and date: a source that repeats a date is heard once
+            by_subject[c.subject][c.doc_id][c.property].setdefault(c.value.lexical, c)
     for d in claims:
         if d.property != "duration" or not isinstance(d.value, Quantity) or d.subject not in by_subject:
             continue
         lo, hi = quantity_interval(d.value)
-        for doc_id, props in sorted(by_subject[d.subject].items()):
-            for start in props.get("startTime", []):
-                for end in props.get("endTime", []):
-                    s0, s1 = date_bounds(start.value)  # type: ignore[arg-type]
-                    e0, e1 = date_bounds(end.value)  # type: ignore[arg-type]
-                    span = (Decimal((e0 - s1).days), Decimal((e1 - s0).days))
-                    if span[1] < 0:
-                        continue
-                    agree = _overlap((lo, hi), span)
-                    days = f"{span[0]}" if span[0] == span[1] else f"{span[0]}–{span[1]}"
-                    note = (f"{_fmt(d)} {'agrees' if agree else 'does not agree'} with the dates "
-                            f"{_fmt(start)} to {_fmt(end)} stated in {doc_id} ({days} days)")
-                    out.append(Comparison(d, start, agree, note))
+        per_source = by_subject[d.subject]
+        pairs: list[tuple[Claim, Claim]] = []
+        for _, props in sorted(per_source.items()):
+            pairs += [(s, e) for s in props["startTime"].values() for e in props["endTime"].values()]
+        # A source that gives a start and a duration but no end is checked against the ends others give:
+        # its own two statements must fit together with them.
+        own = per_source.get(d.doc_id, {})
+        if own.get("startTime") and not own.get("endTime"):
+            pairs += [(s, e) for s in own["startTime"].values() for other, props in sorted(per_source.items())
+                      if other != d.doc_id for e in props["endTime"].values()]
+        for start, end in pairs:
+            s0, s1 = date_bounds(start.value)  # type: ignore[arg-type]
+            e0, e1 = date_bounds(end.value)  # type: ignore[arg-type]
+            span = (Decimal((e0 - s1).days), Decimal((e1 - s0).days))
+            if span[1] < 0:
+                continue
+            agree = _overlap((lo, hi), span)
+            days = f"{span[0]}" if span[0] == span[1] else f"{span[0]}–{span[1]}"
+            where = start.doc_id if start.doc_id == end.doc_id else f"{start.doc_id} and {end.doc_id}"
+            note = (f"{_fmt(d)} {'agrees' if agree else 'does not agree'} with the dates "
+                    f"{_fmt(start)} to {_fmt(end)} stated in {where} ({days} days)")
+            out.append(Comparison(d, start, agree, note, also=(end,)))
     return out
 
 
@@ -144,7 +155,11 @@ def compare_claims(claims: list[Claim]) -> list[Comparison]:
             groups[(c.subject, c.property, _side_key(c), _unit_family(c.value))].append(c)
     out: list[Comparison] = []
     for key in sorted(groups, key=repr):
-        for a, b in combinations(sorted(groups[key], key=lambda c: (c.doc_id, c.start, c.end)), 2):
+        # A source that repeats a value is heard once per value: its first statement of it.
+        first: dict[tuple[str, str], Claim] = {}
+        for c in sorted(groups[key], key=lambda c: (c.doc_id, c.start, c.end)):
+            first.setdefault((c.doc_id, repr(c.value)), c)
+        for a, b in combinations(list(first.values()), 2):
             if a.doc_id != b.doc_id:
                 out.append(_compare(a, b))
     out.extend(_duration_checks(claims))

@@ -213,6 +213,7 @@ class Claim:
     side_number: int | None = None
     scope: str | None = None
     missing_field: str | None = None
+    qualifier: str | None = None  # a note the source attaches to the value ("KIA: killed in action")
 
     @property
     def kind(self) -> str:
@@ -235,6 +236,7 @@ class Comparison:
     second: Claim
     agree: bool
     note: str
+    also: tuple[Claim, ...] = ()  # further claims the verdict rests on (the end date of a duration check)
 
 
 @dataclass(frozen=True)

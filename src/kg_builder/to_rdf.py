@@ -224,6 +224,8 @@ def source_graph_for(doc: Document, claims: Iterable[Claim], mentions: Iterable[
             g.add((node, KGO.sideNumber, Literal(c.side_number, datatype=XSD.integer)))
         if c.scope:
             g.add((node, KGO.scope, Literal(c.scope)))
+        if c.qualifier:
+            g.add((node, KGO.qualifier, Literal(c.qualifier)))
     return g
 
 
@@ -232,11 +234,14 @@ def analysis_graph(comparisons: Iterable[Comparison], identifier: URIRef) -> Gra
     g = new_graph(identifier)
     for cmp in comparisons:
         a, b = sorted((claim_id(cmp.first), claim_id(cmp.second)))
-        node = KG[f"comparison/{short_hash(a, b)}"]
+        node = KG[f"comparison/{short_hash(a, b, *(claim_id(x) for x in cmp.also))}"]
         g.add((node, RDF.type, KGO.Comparison))
         g.add((node, RDF.type, KGO.Agreement if cmp.agree else KGO.Disagreement))
         g.add((node, KGO.comparedClaim, a))
         g.add((node, KGO.comparedClaim, b))
+        for a_claim in (cmp.first, cmp.second, *cmp.also):
+            # every claim the verdict rests on, the end date of a duration check included
+            g.add((node, PROV.wasDerivedFrom, claim_id(a_claim)))
         g.add((node, KGO.comparisonNote, Literal(cmp.note)))
         prop = KGO.corroborates if cmp.agree else KGO.conflictsWith
         g.add((a, prop, b))

@@ -136,14 +136,16 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         if kind in ("entities", "events"):
             for a, b in _items(f, spec, text):
                 note = None
+                name_end = b
                 for marker, meaning in spec.name_markers.items():
                     if text[a:b].endswith(marker) and b - len(marker) > a:
-                        b -= len(marker)
-                        note = meaning
-                mention = _entity_at(doc, a, b, str(fs.get("type", "Event")), patterns)
+                        name_end = b - len(marker)
+                        note = f"{marker}: {meaning}"
+                mention = _entity_at(doc, a, name_end, str(fs.get("type", "Event")), patterns)
                 out.mentions.append(mention)
+                # The claim quotes the item with its marker ("Ahmad ZeidanKIA"); the name is the mention.
                 out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                        rule=f"infobox-{kind}", scope=note, **common))  # type: ignore[arg-type]
+                                        rule=f"infobox-{kind}", qualifier=note, **common))  # type: ignore[arg-type]
         elif kind == "places":
             items = _items(f, spec, text)
             previous: Mention | None = None

@@ -192,7 +192,10 @@ def find_quantities(
             prop = default_property
         if prop is None:
             continue
-        qend = m.end() + len(tail.rstrip())
+        # The quote ends at the last word that belongs to the figure ("6,000 Iranian lives lost", not "... and").
+        kept = re.sub(r"(?:\s+(?:and|or|but|with|of|the|from|to|for|during|by|in|at|others?))+\s*$", "", tail.rstrip(),
+                      flags=re.IGNORECASE)
+        qend = m.end() + len(kept)
         if dm:
             qend = max(qend, m.end() + dm.end() - dm.start())
         side, side_label = _side(text, m.end(), qend, tail, patterns)

@@ -285,6 +285,13 @@ class _Walker:
                 side, side_label = side_before(self.text, s.start, q.start, self.p, countries)
             self._claim(subject, q.property, q.quantity, q.start, q.end, f"text-{q.property}",
                         side=side, side_label=side_label)
+            if q.property == "numberOfParticipants":
+                # "70,000 Iranian Army troops and Revolutionary Guards": the forces counted took part.
+                for r in refs:
+                    if r.kind == "mention" and q.start <= r.start < q.end and _is(r.type, ["Organization"]) \
+                            and r.key != subject:
+                        self._claim(subject, "participant", EntityValue(r.key), q.start, q.end,
+                                    "text-participants-counted")
 
     def _relations(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
                    quotes: list[tuple[int, int]]) -> None:
