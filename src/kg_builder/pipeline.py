@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from .config import Settings
 from .conflicts import compare_claims
 from .errors import ValidationError
 from .extract import DocumentExtraction, extract_document, make_extractor
-from .models import BuildReport, Document, Quantity
+from .models import BuildReport, Claim, Document, Mention, Quantity
 from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ONTOLOGY, source_graph
 from .parse import parse_document
 from .reason import apply_owl_rl, reasoning_input
@@ -85,13 +85,15 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         rules = sorted({c.rule for c in corpus.claims} | {m.rule for m in corpus.mentions})
         units = sorted({c.value.unit for c in corpus.claims if isinstance(c.value, Quantity) and c.value.unit})
         graphs = [ontology, entities_graph(corpus.entities, documents, rules, units, GRAPH_ENTITIES)]
+        claims_of: dict[str, list[Claim]] = defaultdict(list)
+        mentions_of: dict[str, list[Mention]] = defaultdict(list)
+        for c in corpus.claims:
+            claims_of[c.doc_id].append(c)
+        for m in corpus.mentions:
+            mentions_of[m.doc_id].append(m)
         for doc in documents:
-            graphs.append(source_graph_for(
-                doc,
-                [c for c in corpus.claims if c.doc_id == doc.doc_id],
-                [m for m in corpus.mentions if m.doc_id == doc.doc_id],
-                source_graph(doc.doc_id),
-            ))
+            graphs.append(source_graph_for(doc, claims_of[doc.doc_id], mentions_of[doc.doc_id],
+                                           source_graph(doc.doc_id)))
         graphs.append(analysis_graph(comparisons, GRAPH_ANALYSIS))
     with timer.stage("reason"):
         progress("reason", None)

@@ -201,6 +201,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
                 key = f"{key}-{short_hash(*members[root], length=6)}"
         used.add(key)
         entity_key[root] = key
+    facts_by_root: dict[str, list[NameFact]] = defaultdict(list)
+    for f in facts:
+        facts_by_root[groups.find(f.key)].append(f)
     for root in sorted(referenced):
         key = entity_key[root]
         ident = groups.curated[root]
@@ -215,12 +218,11 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
                                   ("partOf", entry.part_of), ("memberOf", entry.member_of)):
                 for t in targets:
                     relations.append((prop, entity_key[groups.find(t)]))
-        for f in facts:
-            if groups.find(f.key) == root:
-                if f.language:
-                    labels.add((f.language, f.name))
-                else:
-                    aliases.add(f.name)
+        for f in facts_by_root.get(root, []):
+            if f.language:
+                labels.add((f.language, f.name))
+            else:
+                aliases.add(f.name)
         label = entry.label if entry else None
         if label is None:
             forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -36,6 +37,7 @@ def merge(graphs: list[Graph]) -> Graph:
     return g
 
 
+@lru_cache(maxsize=200_000)
 def _iri(term: URIRef) -> str:
     text = str(term)
     for prefix, ns in _PREFIXES:
