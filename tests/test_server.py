@@ -242,3 +242,11 @@ def test_sparqlwrapper_client(server: Server) -> None:
     sw.setReturnFormat(TURTLE)
     data = sw.query().convert()
     assert len(Graph().parse(data=data, format="turtle")) == 9
+
+
+def test_service_hidden_behind_escapes_or_comments_is_still_refused(server: Server) -> None:
+    for q in ["SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+              "# a comment\nSELECT * WHERE {\n  ?s ?p ?o . # and one after code\n  SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+              "PREFIX a: <http://x#> SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"]:
+        r = httpx.post(server.url + "/sparql", data={"query": q}, timeout=30)
+        assert r.status_code == 400 and r.json()["error"]["type"] == "query_rejected", q

@@ -13,7 +13,7 @@ from .config import Settings
 from .errors import NotFound, QueryError
 from .saved import bind_parameters
 from .sparql.engine import graph_names, load_store, run_query
-from .sparql.guard import check_query
+from .sparql.guard import check_query, unescape
 
 __all__ = ["QueryOutput", "run_named_query"]
 
@@ -58,6 +58,7 @@ def run_named_query(settings: Settings, name: str, params: dict[str, str], *, fm
             raise NotFound(f"no saved query named {name!r}", hint="saved queries: " + ", ".join(sorted(saved)))
         q = saved[name]
         title, query_text, bindings = q.title, q.text, bind_parameters(q, params)
+    query_text = unescape(query_text)
     info = check_query(query_text, frozenset(graph_names(store)))
     media = _MEDIA[fmt] if info.form in ("select", "ask") else ("text/turtle" if fmt == "table" else None)
     answer = run_query(store, query_text, inferred=inferred, bindings=bindings, media_type=media,

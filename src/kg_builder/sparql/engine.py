@@ -8,6 +8,7 @@ Parameters are bound with SPARQL substitutions (SEP-0007), never pasted into the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -93,7 +94,9 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
     try:
         result = store.query(text, **kwargs)  # type: ignore[arg-type]
     except SyntaxError as e:
-        raise QuerySyntaxError(str(e)) from e
+        message = re.sub(r"^error at (\d+):(\d+):", r"at line \1, column \2:", str(e))
+        raise QuerySyntaxError(f"the query does not parse {message}",
+                               hint="check the SPARQL 1.1 syntax near that place") from e
     if isinstance(result, ox.QueryBoolean):
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
         return Answer(result.serialize(format=fmt), fmt.media_type, "ask", 1, False)

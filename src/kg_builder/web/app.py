@@ -37,7 +37,7 @@ from ..config import Settings
 from ..errors import KgError, NotFound, QueryError, QueryRejected, UpdateForbidden
 from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
-from ..sparql.guard import check_query, check_update
+from ..sparql.guard import check_query, check_update, unescape
 from ..sparql.pool import QueryPool, QueryRequest
 
 __all__ = ["ServerOptions", "create_app", "error_body"]
@@ -221,6 +221,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
                      default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
         if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
             raise QueryRejected(f"the query is longer than {MAX_QUERY_BYTES:,} bytes")
+        query = unescape(query)
         info = check_query(query, own)
         for g in (default_graphs or []) + (named_graphs or []):
             if g not in own:
