@@ -252,3 +252,43 @@ def test_service_hidden_behind_escapes_or_comments_is_still_refused(server: Serv
         # rdflib's parser reads "#" inside an IRI on the same line as a comment start and reports a
         # syntax error for the last one: refused either way, which is what matters here.
         assert r.status_code == 400 and r.json()["error"]["type"] in ("query_rejected", "syntax_error"), q
+
+
+def test_saved_queries_rest_routes_and_openapi(server: Server) -> None:
+    listing = httpx.get(server.url + "/api/queries", timeout=10).json()
+    names = {q["name"] for q in listing}
+    assert len(names) >= 12 and "commanders-by-side" in names
+    spec = httpx.get(server.url + "/openapi.json", timeout=10).json()
+    for name in names:
+        assert f"/api/queries/{name}" in spec["paths"], name
+    params = {p["name"] for p in spec["paths"]["/api/queries/commanders-by-side"]["get"]["parameters"]}
+    assert "battle" in params
+    csv_ext = httpx.get(server.url + "/api/queries/commanders-by-side.csv", timeout=30)
+    tsv_accept = httpx.get(server.url + "/api/queries/commanders-by-side",
+                           headers={"Accept": "text/tab-separated-values"}, timeout=30)
+    assert csv_ext.headers["content-type"].startswith("text/csv") and "Mohsen Rezaee" in csv_ext.text
+    assert tsv_accept.headers["content-type"].startswith("text/tab-separated-values")
+    other = httpx.get(server.url + "/api/queries/source-claims",
+                      params={"source": "https://w3id.org/kg-builder/id/source/002_f0947ec770c9bed6"}, timeout=30)
+    sources = {b["source"]["value"] for b in other.json()["results"]["bindings"] if "source" in b}
+    assert sources == {"https://w3id.org/kg-builder/id/source/002_f0947ec770c9bed6"}
+    bad = httpx.get(server.url + "/api/queries/commanders-by-side", params={"nope": "1"}, timeout=10)
+    assert bad.status_code == 400 and bad.json()["error"]["type"] == "bad_parameter"
+
+
+def test_updates_need_the_flag_and_the_token(tmp_project: Path) -> None:
+    with running_server(tmp_project, "--allow-updates", env={"KG_UPDATE_TOKEN": "s3cret"}) as s:
+        insert = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+        no_token = httpx.post(s.url + "/sparql", data={"update": insert}, timeout=10)
+        assert no_token.status_code == 403
+        wrong = httpx.post(s.url + "/sparql", data={"update": insert}, headers={"Authorization": "Bearer nope"},
+                           timeout=10)
+        assert wrong.status_code == 403
+        load = httpx.post(s.url + "/sparql", data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"},
+                          headers={"Authorization": "Bearer s3cret"}, timeout=10)
+        assert load.status_code == 400 and "LOAD is not allowed" in load.json()["error"]["message"]
+        ok = httpx.post(s.url + "/sparql", data={"update": insert}, headers={"Authorization": "Bearer s3cret"},
+                        timeout=10)
+        assert ok.status_code == 204
+        ask = httpx.get(s.url + "/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}, timeout=10)
+        assert ask.json()["boolean"] is True

@@ -81,7 +81,9 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
     SELECT results are cut at ``max_rows``; ``truncated`` says so.
     """
     names = graph_names(store)
-    default = [ox.NamedNode(n) for n in names if inferred or n != str(GRAPH_INFERRED)]
+    # The store's own default graph is part of it too (empty unless updates are allowed and used).
+    default: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    default += [ox.NamedNode(n) for n in names if inferred or n != str(GRAPH_INFERRED)]
     substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
     kwargs: dict[str, object] = {"substitutions": substitutions}
     if default_graphs or named_graphs:
