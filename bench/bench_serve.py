@@ -665,7 +665,8 @@ def print_graph_report(title: str, results: list[QueryResult], loads: dict[str, 
                           str(b.rounds)])
         print(table(["query", "uncached", "check", "check share", "worker", "oxigraph eval", "serialise",
                      "IPC/pool", "cache hit", "check-cached eval", "rounds"], brows))
-        print("(check-cached eval = the B request: check cache hit, answer cache miss, i.e. the whole request when "
+        print("(small negative values are noise between parts timed separately. check-cached eval = the B request: "
+              "check cache hit, answer cache miss, i.e. the whole request when "
               "only the answer is new -- the same work stock does on a repeated query, since stock caches parsed "
               "queries)")
 
@@ -759,16 +760,21 @@ def bench_graph(title: str, key: str, project: Path, n: int, hey_n: int, tool: s
     return results
 
 
-def code_version() -> str:
-    """The project's commit, and whether the code, queries or graph differ from it."""
+def code_version() -> tuple[str, str]:
+    """(the project's commit for display, a fingerprint of what the servers run: the trees of src/, queries/,
+    ontology/ and graph/ at HEAD plus any uncommitted change to them). Commits that touch only documentation
+    or bench/ leave the fingerprint as it is."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+
     try:
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "queries", "ontology",
-                                "graph"], capture_output=True, text=True, timeout=10).stdout.strip()
+        head = git("rev-parse", "--short", "HEAD") or "unknown"
+        trees = git("rev-parse", "HEAD:src", "HEAD:queries", "HEAD:ontology", "HEAD:graph")
+        dirty = git("status", "--porcelain", "--", "src", "queries", "ontology", "graph")
     except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    return f"{head or 'unknown'}{' + uncommitted changes' if dirty else ''}"
+        return "unknown", "unknown"
+    return f"{head}{' + uncommitted changes' if dirty else ''}", trees + "\n" + dirty
 
 
 def _interrupt(signum: int, _frame: object) -> None:
@@ -803,7 +809,7 @@ def main() -> None:
     import rdflib_endpoint  # noqa: F401
     from importlib.metadata import version
 
-    version_at_start = code_version()
+    version_at_start, code_at_start = code_version()
     print(f"kg serve benchmark  (project at commit {version_at_start}; python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs, load "
           f"{os.getloadavg()[0]:.2f}, rdflib {rdflib.__version__}, pyoxigraph {pyoxigraph.__version__}, "
@@ -847,9 +853,13 @@ def main() -> None:
             if not args.keep:
                 shutil.rmtree(base, ignore_errors=True)
     print_targets(seed, synth, loads, args.timeout, why)
-    if code_version() != version_at_start:
-        print(f"WARNING: the project changed during the run ({version_at_start} -> {code_version()}): servers "
-              f"started at different times may have run different code.")
+    version_at_end, code_at_end = code_version()
+    if code_at_end != code_at_start:
+        print(f"WARNING: src/, queries/, ontology/ or graph/ changed during the run ({version_at_start} -> "
+              f"{version_at_end}): servers started at different times may have run different code.")
+    elif version_at_end != version_at_start:
+        print(f"(the project moved from {version_at_start} to {version_at_end} during the run, without changes to "
+              f"src/, queries/, ontology/ or graph/)")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,10 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
         # The protocol's default-graph-uri / named-graph-uri (already checked to be our graphs).
         kwargs["default_graph"] = [ox.NamedNode(n) for n in default_graphs or []]
         kwargs["named_graphs"] = [ox.NamedNode(n) for n in named_graphs or []]
+    elif not dataset_clause and inferred:
+        # Every graph: Oxigraph's own union is many times faster than an explicit list of graphs
+        # (one per source document) on large datasets.
+        kwargs["use_default_graph_as_union"] = True
     elif not dataset_clause:
         kwargs["default_graph"] = default
         kwargs["named_graphs"] = [ox.NamedNode(n) for n in names]
