@@ -431,7 +431,11 @@ def run_child(corpus: Path, reasoner: str, timeout: float) -> dict[str, object]:
                                  "--reasoner", reasoner], stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT)
         try:
             out, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException as e:
+            if not isinstance(e, subprocess.TimeoutExpired):  # interrupted: do not leave the child running
+                proc.kill()
+                proc.wait()
+                raise
             peak, cpu_at_kill = _vm_hwm_mb(proc.pid), _cpu_seconds(proc.pid)
             killed_at = time.time()
             proc.kill()
@@ -682,6 +686,9 @@ def main() -> None:
         ap.error("sizes must be positive integers")
     reasoners = list(REASONERS) if args.reasoner == "both" else [args.reasoner]
 
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the temporary corpora are removed
     base = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     print(f"kg_builder build benchmark  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs, project {ROOT}, "
           f"git {git_head()}, sources {code_version()})")
