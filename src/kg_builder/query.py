@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 
@@ -73,11 +71,3 @@ def run_named_query(settings: Settings, name: str, params: dict[str, str], *, fm
     rows = tuple(tuple(_display(b.get(c)) for c in columns) for b in data["results"]["bindings"])
     return QueryOutput(title, body, columns, rows)
 
-
-def rows_as_csv(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> str:
-    """Rows as CSV text (used by tests and scripts)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buf.getvalue()

@@ -13,13 +13,13 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
 from .namespaces import PREFIXES
 
-__all__ = ["to_turtle", "to_trig", "to_nquads", "merge"]
+__all__ = ["to_turtle", "to_trig", "merge"]
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
@@ -96,15 +96,3 @@ def to_trig(graphs: list[Graph]) -> bytes:
         out.append(f"{_term(g.identifier)} {{\n" + "\n".join(_body(g, "    ")) + "}\n\n")
     return "".join(out).encode("utf-8")
 
-
-def to_nquads(graphs: list[Graph]) -> bytes:
-    """N-Quads, one line per quad, sorted."""
-    ds = Dataset()
-    for g in graphs:
-        target = ds.graph(g.identifier)
-        for t in g:
-            target.add(t)
-    out = ds.serialize(format="nquads", encoding="utf-8")
-    text = out.decode("utf-8") if isinstance(out, bytes) else out
-    lines = sorted(line for line in text.splitlines() if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..config import InfoboxSpec
-from ..models import Claim, DateValue, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
+from ..models import Claim, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
 from .dates import find_dates
 from .names import Patterns, norm
 from .quantities import QuantityLexicon, find_quantities

@@ -16,7 +16,7 @@ import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -83,7 +83,6 @@ class ServerOptions:
     update_token: str | None = None
     cache_entries: int = 2048
     title: str = "kg-builder SPARQL endpoint"
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def error_body(status: int, kind: str, message: str, hint: str | None = None) -> dict[str, Any]:
