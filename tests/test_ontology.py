@@ -73,7 +73,7 @@ ex:strength a kgo:QuantityClaim ;
     kgo:extractionRule ex:rule ;
     oa:hasTarget [ oa:hasSource ex:doc ;
                    oa:hasSelector ex:s-pos , ex:s-quote ] .
-ex:s-pos a oa:TextPositionSelector ; oa:start 700 ; oa:end 735 .
+ex:s-pos a oa:TextPositionSelector ; oa:start "700"^^xsd:nonNegativeInteger ; oa:end "735"^^xsd:nonNegativeInteger .
 ex:s-quote a oa:TextQuoteSelector ; oa:exact "Strength1: 80,000 troops, 100 tanks" .
 
 ex:killed a kgo:QuantityClaim ;
@@ -87,7 +87,7 @@ ex:killed a kgo:QuantityClaim ;
     kgo:extractionRule ex:casualties-rule ;
     oa:hasTarget [ oa:hasSource ex:doc ;
                    oa:hasSelector ex:k-pos , ex:k-quote ] .
-ex:k-pos a oa:TextPositionSelector ; oa:start 900 ; oa:end 920 .
+ex:k-pos a oa:TextPositionSelector ; oa:start "900"^^xsd:nonNegativeInteger ; oa:end "920"^^xsd:nonNegativeInteger .
 ex:k-quote a oa:TextQuoteSelector ; oa:exact "12,000–15,000 killed" .
 
 ex:end a kgo:DateClaim ;
@@ -100,7 +100,7 @@ ex:end a kgo:DateClaim ;
     kgo:extractionRule ex:rule ;
     oa:hasTarget [ oa:hasSource ex:doc ;
                    oa:hasSelector ex:e-pos , ex:e-quote ] .
-ex:e-pos a oa:TextPositionSelector ; oa:start 200 ; oa:end 211 .
+ex:e-pos a oa:TextPositionSelector ; oa:start "200"^^xsd:nonNegativeInteger ; oa:end "211"^^xsd:nonNegativeInteger .
 ex:e-quote a oa:TextQuoteSelector ; oa:exact "24 May 1982" .
 
 ex:combatant2 a kgo:RelationClaim ;
@@ -112,7 +112,7 @@ ex:combatant2 a kgo:RelationClaim ;
     kgo:extractionRule ex:rule ;
     oa:hasTarget [ oa:hasSource ex:doc ;
                    oa:hasSelector ex:c-pos , ex:c-quote ] .
-ex:c-pos a oa:TextPositionSelector ; oa:start 400 ; oa:end 411 .
+ex:c-pos a oa:TextPositionSelector ; oa:start "400"^^xsd:nonNegativeInteger ; oa:end "411"^^xsd:nonNegativeInteger .
 ex:c-quote a oa:TextQuoteSelector ; oa:exact "Combatant2:" .
 """
 )
@@ -129,7 +129,7 @@ ex:claim a kgo:RelationClaim ;
     kgo:extractionRule ex:rule ;
     oa:hasTarget [ oa:hasSource ex:doc ;
                    oa:hasSelector ex:pos , ex:quote ] .
-ex:pos a oa:TextPositionSelector ; oa:start 1 ; oa:end 5 .
+ex:pos a oa:TextPositionSelector ; oa:start "1"^^xsd:nonNegativeInteger ; oa:end "5"^^xsd:nonNegativeInteger .
 ex:quote a oa:TextQuoteSelector ; oa:exact "city" .
 """
 )
@@ -270,8 +270,9 @@ def test_claim_without_quote_fails_with_readable_message(shapes: Graph, ontology
         pytest.param('rdfs:label "Iraq"@en', 'rdfs:label "Iraq"', "label with a language tag", id="untagged-label"),
         pytest.param("kgo:amount 80000 ;", 'kgo:amount "80,000" ;', "kgo:amount", id="amount-string"),
         pytest.param("kgo:amount 80000 ;", "kgo:amount 8.0e4 ;", "kgo:amount", id="amount-double"),
-        pytest.param("oa:end 735 .", ".", "oa:end", id="selector-without-end"),
-        pytest.param("oa:start 700 ;", "oa:start -1 ;", "oa:start", id="negative-start"),
+        pytest.param('oa:end "735"^^xsd:nonNegativeInteger .', ".", "oa:end", id="selector-without-end"),
+        pytest.param('oa:end "735"^^xsd:nonNegativeInteger .', "oa:end 735 .", "oa:end", id="end-not-non-negative-integer"),
+        pytest.param('oa:start "700"^^xsd:nonNegativeInteger ;', 'oa:start "-1"^^xsd:integer ;', "oa:start", id="negative-start"),
         pytest.param("oa:exact \"24 May 1982\" .", ".", "oa:exact", id="quote-selector-without-exact"),
         pytest.param('schema:inLanguage "en" ;', "", "schema:inLanguage", id="source-without-language"),
         pytest.param("oa:hasBody ex:battle ;", "", "oa:hasBody", id="mention-without-body"),
@@ -371,3 +372,9 @@ def test_owlrl_country_can_be_a_combatant_and_winner(ontology: Graph):
     assert (EX.iran, RDF.type, KGO.Place) in g
     assert (EX.battle, KGO.participant, EX.iran) in g
 
+
+
+@pytest.mark.parametrize("replacement", ["kgo:lowerBound 80000 ;", "kgo:upperBound 80000 ;", 'kgo:missingField "Casualties2" ;'])
+def test_a_bound_or_a_missing_field_stands_in_for_a_value(shapes: Graph, ontology: Graph, replacement: str):
+    conforms, _, text = validate(CONFORMING.replace("kgo:value 80000 ;", replacement), shapes, ontology)
+    assert conforms, text

@@ -23,7 +23,7 @@ from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ON
 from .parse import parse_document
 from .reason import apply_owl_rl, reasoning_input
 from .resolve import resolve_entities
-from .serialize import merge, to_trig, to_turtle
+from .serialize import merge, to_trig, to_turtle, turtle_and_count
 from .to_rdf import analysis_graph, entities_graph, new_graph, source_graph_for
 from .validate import check_shapes
 
@@ -114,9 +114,9 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
                 )
     with timer.stage("serialise"):
         progress("serialise", None)
-        asserted = merge(graphs)
+        asserted_ttl, asserted_count = turtle_and_count(graphs)
         files: dict[str, bytes] = {
-            "asserted.ttl": to_turtle(asserted),
+            "asserted.ttl": asserted_ttl,
             "inferred.ttl": to_turtle(inferred),
             "dataset.trig": to_trig(graphs + [inferred]),
         }
@@ -128,7 +128,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         mentions=len(corpus.mentions),
         conflicts=sum(1 for c in comparisons if not c.agree),
         corroborations=sum(1 for c in comparisons if c.agree),
-        asserted_triples=len(asserted),
+        asserted_triples=asserted_count,
         inferred_triples=len(inferred),
         seconds_by_stage=tuple(timer.seconds.items()),
         warnings=tuple(w for x in extractions for w in x.warnings),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from .namespaces import PREFIXES
 
-__all__ = ["to_turtle", "to_trig", "merge"]
+__all__ = ["to_turtle", "turtle_and_count", "to_trig", "merge"]
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
@@ -48,6 +49,7 @@ def _iri(term: URIRef) -> str:
     return f"<{text}>"
 
 
+@lru_cache(maxsize=500_000)
 def _term(term: Node) -> str:
     if isinstance(term, URIRef):
         return _iri(term)
@@ -63,17 +65,26 @@ def _term(term: Node) -> str:
     raise TypeError(f"cannot write {term!r}")
 
 
-def _body(g: Graph, indent: str = "") -> list[str]:
-    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in g:
-        by_subject[s][p].append(o)
+Grouped = dict[Node, dict[Node, set[Node]]]
+
+
+def _group(graphs: Iterable[Graph]) -> Grouped:
+    """Subject -> predicate -> objects over all the given graphs; a triple in two graphs counts once."""
+    by_subject: Grouped = defaultdict(lambda: defaultdict(set))
+    for g in graphs:
+        for s, p, o in g:
+            by_subject[s][p].add(o)
+    return by_subject
+
+
+def _body(by_subject: Grouped, indent: str = "") -> list[str]:
     lines: list[str] = []
     for s in sorted(by_subject, key=lambda t: (isinstance(t, BNode), str(t))):
         preds = by_subject[s]
         order = sorted(preds, key=lambda p: (p != RDF.type, _iri(p)))
         parts = []
         for p in order:
-            objects = sorted((_term(o) for o in preds[p]))
+            objects = sorted(_term(o) for o in preds[p])
             verb = "a" if p == RDF.type else _iri(p)
             parts.append(f"{indent}    {verb} " + " ,\n{0}        ".format(indent).join(objects))
         lines.append(f"{indent}{_term(s)}\n" + " ;\n".join(parts) + " .\n")
@@ -84,15 +95,25 @@ def _header() -> str:
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(_PREFIXES)) + "\n"
 
 
-def to_turtle(g: Graph) -> bytes:
-    """Turtle, with the project's prefixes."""
-    return (_header() + "\n".join(_body(g))).encode("utf-8")
+def turtle_and_count(graphs: Graph | Iterable[Graph]) -> tuple[bytes, int]:
+    """Turtle of the union of ``graphs`` (with the project's prefixes), and the number of its triples.
+
+    The graphs are not merged into a new rdflib graph first: grouping their triples directly is several
+    times faster on large builds.
+    """
+    grouped = _group([graphs] if isinstance(graphs, Graph) else graphs)
+    count = sum(len(objects) for preds in grouped.values() for objects in preds.values())
+    return (_header() + "\n".join(_body(grouped))).encode("utf-8"), count
+
+
+def to_turtle(graphs: Graph | Iterable[Graph]) -> bytes:
+    """Turtle of one graph, or of the union of several, with the project's prefixes."""
+    return turtle_and_count(graphs)[0]
 
 
 def to_trig(graphs: list[Graph]) -> bytes:
     """TriG: each graph as a named graph, in the order given."""
     out = [_header()]
     for g in graphs:
-        out.append(f"{_term(g.identifier)} {{\n" + "\n".join(_body(g, "    ")) + "}\n\n")
+        out.append(f"{_term(g.identifier)} {{\n" + "\n".join(_body(_group([g]), "    ")) + "}\n\n")
     return "".join(out).encode("utf-8")
-
