@@ -64,8 +64,9 @@ def tmp_project(tmp_path: Path) -> Path:
 def run_kg() -> RunKg:
     """Run the real ``kg`` command in a subprocess: ``run_kg("build", cwd=project)``."""
 
-    def run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "KG_ROOT"}
+    def run(*args: str, cwd: Path, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        env = {**{k: v for k, v in os.environ.items() if k != "KG_ROOT"}, **(env or {})}
         env["COLUMNS"] = "200"
         return subprocess.run([sys.executable, "-m", "kg_builder", *args], cwd=cwd, env=env, capture_output=True,
                               text=True, timeout=timeout)

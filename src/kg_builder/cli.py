@@ -254,6 +254,79 @@ def query(
         sys.stdout.write(result.body)
 
 
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, ntriples, jsonld, trig or quickstatements.")] = "turtle",
+    inferred: Annotated[bool, typer.Option("--inferred/--asserted", help="Include the triples OWL-RL inferred.")] = False,
+    provenance: Annotated[bool, typer.Option(
+        "--with-provenance/--no-provenance",
+        help="Include sources, claims with quotes and offsets, and the claims as Wikidata statements.")] = True,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")] = None,
+    root: RootOption = None,
+) -> None:
+    """Export graph/ for linking with Wikidata.
+
+    Our triples with `wdt:` properties and `wd:` items beside them; with provenance, the claims also as
+    `p:`/`ps:`/`pq:` statements with references; or QuickStatements for the sourced values.
+
+    Example: `kg export --format turtle --no-provenance -o export.ttl`,
+    or `kg export --format quickstatements -o claims.qs.tsv`.
+    """
+    from .export import ExportOptions, export_bytes, read_dataset
+
+    settings = _run(lambda: load_settings(root))
+    options = _run(lambda: ExportOptions(fmt=fmt, inferred=inferred, provenance=provenance))
+    graphs = _run(lambda: read_dataset(storage.read_graph_file(settings.graph_dir, "dataset.trig")))
+    data = export_bytes(graphs, options)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _run(lambda: storage.write_file_atomic(output, data))
+        err.print(f"wrote {output} ({len(data):,} bytes)", highlight=False)
+
+
+@app.command()
+def link(
+    only: Annotated[list[str] | None, typer.Option("--only", help="Only this entity id (repeatable).")] = None,
+    api: Annotated[str | None, typer.Option(help="Wikidata API address (default: from ontology/wikidata.yaml).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Where to write the proposals (default: ontology/wikidata-proposals.yaml).")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of Wikidata.")] = 20.0,
+    root: RootOption = None,
+) -> None:
+    """Propose Wikidata items for entities not yet reconciled.
+
+    The proposals are for a person to confirm. Needs the internet; changes nothing if Wikidata cannot be
+    reached.
+
+    Example: `kg link --only khorramshahr -o /tmp/proposals.yaml`, then review the file and copy a
+    confirmed QID with its evidence into ontology/entities.yaml.
+    """
+    from .link import WikidataClient, load_link_settings, propose, proposals_yaml
+
+    settings = _run(lambda: load_settings(root))
+    spec = _run(lambda: load_link_settings(settings.ontology_dir / "wikidata.yaml"))
+    entries = [e for e in settings.registry.entries if not only or e.id in only]
+    unknown = sorted(set(only or ()) - {e.id for e in entries})
+    if unknown:
+        err.print(f"error: no entity with id {', '.join(unknown)} in the registry", style="red", highlight=False)
+        raise typer.Exit(2)
+    client = WikidataClient(api or spec.api_url, spec.user_agent, timeout=timeout)
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                      disable=not err.is_terminal) as bar:
+            task = bar.add_task("search", total=sum(1 for e in entries if not e.wikidata))
+            proposals = _run(lambda: propose(entries, client, spec,
+                                             progress=lambda name: bar.update(task, advance=1, description=f"search {name}")))
+    finally:
+        client.close()
+    target = output or settings.ontology_dir / "wikidata-proposals.yaml"
+    _run(lambda: storage.write_file_atomic(target, proposals_yaml(proposals, client.api_url).encode("utf-8")))
+    found = sum(1 for p in proposals if p.candidates)
+    err.print(f"wrote {target}: {len(proposals)} entities searched, {found} with candidates", highlight=False)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     try:

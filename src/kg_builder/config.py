@@ -7,6 +7,7 @@ user teaches the builder by editing data, never code.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
@@ -147,7 +148,7 @@ def _str_tuple(value: Any, path: Path, what: str) -> tuple[str, ...]:
 
 def load_registry(path: Path) -> Registry:
     """Read and check the entity registry (``ontology/entities.yaml``)."""
-    data = _load_yaml(path)
+    data = load_yaml(path)
     items = data.get("entities") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise ConfigError("expected a top-level `entities:` list", path=path)
@@ -166,6 +167,12 @@ def load_registry(path: Path) -> Registry:
         labels = item.get("labels") or {}
         if not isinstance(labels, dict):
             raise ConfigError(f"entry {ident!r}: labels must map language to name", path=path)
+        qid, evidence = item.get("wikidata"), item.get("wikidata_evidence")
+        if qid is not None and not (isinstance(qid, str) and re.fullmatch(r"Q[1-9][0-9]*", qid)):
+            raise ConfigError(f"entry {ident!r}: wikidata must be an item id such as Q794, not {qid!r}", path=path)
+        if qid is not None and not (isinstance(evidence, str) and evidence.strip()):
+            raise ConfigError(f"entry {ident!r}: wikidata {qid} has no wikidata_evidence", path=path,
+                              hint="say where the link was confirmed; an unconfirmed link is worse than none")
         entry = RegistryEntry(
             id=ident,
             label=str(item["label"]),
@@ -197,7 +204,7 @@ def load_registry(path: Path) -> Registry:
 
 def load_infobox_spec(path: Path) -> InfoboxSpec:
     """Read the infobox field mapping (``ontology/infobox.yaml``)."""
-    data = _load_yaml(path)
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ConfigError("expected a `fields:` mapping", path=path)
     return InfoboxSpec(
@@ -211,7 +218,7 @@ def load_settings(root: Path | None = None) -> Settings:
     """Everything a build needs, from the project root."""
     root = (root or find_root()).resolve()
     ontology = root / "ontology"
-    lex = _load_yaml(ontology / "extraction.yaml")
+    lex = load_yaml(ontology / "extraction.yaml")
     if not isinstance(lex, dict):
         raise ConfigError("expected a mapping", path=ontology / "extraction.yaml")
     return Settings(

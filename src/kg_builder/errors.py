@@ -2,11 +2,13 @@
 
     KgError                      exit 1   (500)
     ├── ConfigError              exit 2   (500)  a settings or ontology data file is wrong
+    ├── OptionError              exit 2   (400)  an option of a command or request is not one we know
     ├── InputError               exit 3   (400)  a corpus document or sidecar is wrong
     │   ├── SidecarError
     │   └── InfoboxError
     ├── ValidationError          exit 4   (500)  the built graph breaks a SHACL shape
     ├── StorageError             exit 5   (500)  graph/ could not be read or written
+    ├── NetworkError             exit 9   (502)  kg link cannot reach Wikidata, or Wikidata refused
     └── QueryError               exit 7   (400)  a SPARQL query cannot be run
         ├── QuerySyntaxError              (400)  the query does not parse
         ├── QueryRejected                 (400)  the query would read files or reach the network
@@ -25,6 +27,8 @@ from pathlib import Path
 __all__ = [
     "KgError",
     "ConfigError",
+    "OptionError",
+    "NetworkError",
     "InputError",
     "SidecarError",
     "InfoboxError",
@@ -68,6 +72,20 @@ class ConfigError(KgError):
     """A settings or curated-knowledge file under ontology/ is missing or malformed."""
 
     exit_code = 2
+
+
+class OptionError(KgError):
+    """An option given to a command or a request (a format, a flag) is not one we know."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class NetworkError(KgError):
+    """An outside service (Wikidata, for ``kg link``) cannot be reached or refused the request."""
+
+    exit_code = 9
+    http_status = 502
 
 
 class InputError(KgError):

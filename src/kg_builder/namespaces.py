@@ -27,11 +27,18 @@ __all__ = [
     "SCHEMA",
     "WD",
     "WDT",
+    "WDP",
+    "PS",
+    "PSV",
+    "PQ",
+    "PR",
+    "WIKIBASE",
     "PREFIXES",
     "GRAPH_ONTOLOGY",
     "GRAPH_ENTITIES",
     "GRAPH_INFERRED",
     "GRAPH_ANALYSIS",
+    "GRAPH_WIKIDATA",
     "source_graph",
     "slugify",
     "entity_iri",
@@ -51,6 +58,13 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+# The Wikidata statement model (as in Wikidata's RDF dumps and its query service).
+WDP = Namespace("http://www.wikidata.org/prop/")
+PS = Namespace("http://www.wikidata.org/prop/statement/")
+PSV = Namespace("http://www.wikidata.org/prop/statement/value/")
+PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
+PR = Namespace("http://www.wikidata.org/prop/reference/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 
 KGO = ClosedNamespace(
     ONTOLOGY_BASE,
@@ -149,6 +163,7 @@ KGO = ClosedNamespace(
         # registry
         "wikidataProperty",
         "reconciliation",
+        "wikidataEvidence",
         "demonym",
     ],
 )
@@ -166,12 +181,19 @@ PREFIXES: dict[str, Namespace | str] = {
     "xsd": XSD,
     "wd": WD,
     "wdt": WDT,
+    "p": WDP,
+    "ps": PS,
+    "psv": PSV,
+    "pq": PQ,
+    "pr": PR,
+    "wikibase": WIKIBASE,
 }
 
 GRAPH_ONTOLOGY = KG["graph/ontology"]
 GRAPH_ENTITIES = KG["graph/entities"]
 GRAPH_INFERRED = KG["graph/inferred"]
 GRAPH_ANALYSIS = KG["graph/analysis"]
+GRAPH_WIKIDATA = KG["graph/wikidata"]
 
 
 def source_graph(doc_id: str) -> URIRef:

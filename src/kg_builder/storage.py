@@ -275,6 +275,23 @@ def write_sidecar(document: Path) -> Path:
     return target
 
 
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, moved in at the end."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise StorageError("the folder to write into does not exist", path=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def read_saved_queries(queries_dir: Path) -> list[SavedQuery]:
     """Every saved query (``queries/*.rq``), by name."""
     if not queries_dir.is_dir():

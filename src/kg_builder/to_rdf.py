@@ -121,6 +121,8 @@ def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], ru
         if e.wikidata:
             g.add((node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{e.wikidata}")))
             g.add((node, KGO.reconciliation, Literal("confirmed")))
+            if e.wikidata_evidence:
+                g.add((node, KGO.wikidataEvidence, Literal(e.wikidata_evidence)))
         else:
             g.add((node, KGO.reconciliation, Literal("not yet reconciled")))
         for prop, target in e.relations:

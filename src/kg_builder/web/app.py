@@ -10,6 +10,7 @@ shape: ``{"error": {"status": 400, "type": "syntax_error", "message": "...", "hi
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import json
@@ -34,6 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import storage
 from ..config import Settings
+from ..export import MEDIA_TYPES, ExportOptions, export_bytes, read_dataset
 from ..errors import KgError, NotFound, QueryError, QueryRejected, UpdateForbidden
 from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
@@ -337,6 +339,33 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         return await answer(q.text, inferred=_bool(request.query_params.get("inferred"), True), bindings=bindings,
                             accept=request.headers.get("accept"), fmt=fmt or request.query_params.get("format"),
                             if_none_match=request.headers.get("if-none-match"))
+
+    exports: dict[ExportOptions, bytes] = {}
+    export_lock = asyncio.Lock()
+    dataset: list[dict[URIRef, Graph]] = []
+
+    def make_export(opts: ExportOptions) -> bytes:
+        if not dataset:
+            dataset.append(read_dataset(storage.read_graph_file(settings.graph_dir, "dataset.trig")))
+        return export_bytes(dataset[0], opts)
+
+    @app.get("/api/export", summary="Download the graph for linking with Wikidata",
+             description="The same files as `kg export`: `format` is turtle, ntriples, jsonld, trig or "
+                         "quickstatements; `inferred=true` adds the inferred triples; `provenance=false` keeps "
+                         "only the entities and their relations (no sources, claims or statements).")
+    async def download_export(request: Request, format: str = "turtle", inferred: bool = False,  # noqa: A002
+                              provenance: bool = True) -> Response:
+        opts = ExportOptions(fmt=format, inferred=inferred, provenance=provenance)
+        etag = f'"{build_id}-export-{opts.fmt}-{int(opts.inferred)}-{int(opts.provenance)}"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Build": build_id,
+                   "Content-Disposition": f'attachment; filename="{opts.filename}"'}
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        async with export_lock:  # one export at a time; each is computed once per build
+            if opts not in exports:
+                exports[opts] = await asyncio.to_thread(make_export, opts)
+        media = MEDIA_TYPES[opts.fmt] + ("; charset=utf-8" if opts.fmt != "jsonld" else "")
+        return Response(exports[opts], media_type=media, headers=headers)
 
     @app.get("/api/build", summary="The build the server answers from")
     async def build_info() -> dict[str, Any]:
