@@ -153,6 +153,9 @@ def test_wdt_triples_stand_beside_every_mapped_direct_triple(graphs, full, wikid
         assert (s, WDT[mapping[p]], qids.get(o, o)) in wikidata_layer, (s, p, o)
     commanders = list(wikidata_layer.triples((None, WDT.P4791, None)))
     assert commanders, "no commanded-by (P4791) triple"
+    points = {str(s).rsplit("/", 1)[-1]: str(o) for s, o in wikidata_layer.subject_objects(WDT.P625)}
+    assert points.get("khorramshahr", "").startswith("Point(48.") and "geosparql#wktLiteral" in str(
+        next(wikidata_layer.objects(None, WDT.P625)).datatype)
 
 
 def test_a_query_joins_our_entities_with_wikidata_items(full) -> None:  # type: ignore[no-untyped-def]

@@ -146,6 +146,21 @@ def _str_tuple(value: Any, path: Path, what: str) -> tuple[str, ...]:
     raise ConfigError(f"{what} must be a string or a list of strings, not {value!r}", path=path)
 
 
+def _coordinates(item: dict[str, Any], ident: str, path: Path) -> tuple[float, float] | None:
+    value = item.get("coordinates")
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)
+            and -90 <= value[0] <= 90 and -180 <= value[1] <= 180):
+        raise ConfigError(f"entry {ident!r}: coordinates must be [latitude, longitude] in degrees, not {value!r}",
+                          path=path)
+    evidence = item.get("coordinates_evidence")
+    if not (isinstance(evidence, str) and evidence.strip()):
+        raise ConfigError(f"entry {ident!r}: coordinates without coordinates_evidence", path=path,
+                          hint="say where the coordinates were confirmed")
+    return float(value[0]), float(value[1])
+
+
 def load_registry(path: Path) -> Registry:
     """Read and check the entity registry (``ontology/entities.yaml``)."""
     data = load_yaml(path)
@@ -173,6 +188,7 @@ def load_registry(path: Path) -> Registry:
         if qid is not None and not (isinstance(evidence, str) and evidence.strip()):
             raise ConfigError(f"entry {ident!r}: wikidata {qid} has no wikidata_evidence", path=path,
                               hint="say where the link was confirmed; an unconfirmed link is worse than none")
+        coordinates = _coordinates(item, ident, path)
         entry = RegistryEntry(
             id=ident,
             label=str(item["label"]),
@@ -185,6 +201,8 @@ def load_registry(path: Path) -> Registry:
             member_of=_str_tuple(item.get("member_of"), path, f"{ident}.member_of"),
             wikidata=item.get("wikidata"),
             wikidata_evidence=item.get("wikidata_evidence"),
+            coordinates=coordinates,
+            coordinates_evidence=item.get("coordinates_evidence") if coordinates else None,
         )
         for name in (entry.label, *entry.aliases):
             other = seen_alias.get(name)

@@ -10,7 +10,8 @@ What an export holds:
   from the ontology's ``kgo:wikidataProperty`` mappings (data, not code):
 
   - ``wdt:Pn`` triples next to every mapped direct triple, so that a query can join our entities with
-    Wikidata data (an object that is reconciled is written as its ``wd:Q...`` item);
+    Wikidata data (an object that is reconciled is written as its ``wd:Q...`` item), and ``wdt:P625``
+    (coordinate location, a WKT point) for places with coordinates;
   - with provenance, every claim of a mapped property as a Wikidata statement (``<claim>#statement``,
     linked to the claim by ``rdfs:seeAlso``): ``p:Pn`` from its subject, ``ps:Pn`` (and ``psv:Pn`` for quantities with bounds and for dates with their precision),
     the side it is about as qualifier ``pq:P710`` (participant), and a reference reached through
@@ -70,6 +71,8 @@ ENTITY_BASE = str(KG["entity/"])
 # Wikidata reference properties: stated in, reference URL, quotation. The qualifier for the side a
 # claim is about: participant.
 STATED_IN, REFERENCE_URL, QUOTATION, PARTICIPANT = "P248", "P854", "P1683", "P710"
+COORDINATES = "P625"
+GEO_WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,10 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
         for s, p, o in g:
             if p in mapping and _is_entity(s):
                 out.add((s, WDT[mapping[p]], as_wikidata(o)))
+            elif p == SCHEMA.latitude and _is_entity(s):
+                lon = g.value(s, SCHEMA.longitude)
+                if lon is not None:  # coordinate location, as Wikidata writes it: Point(longitude latitude)
+                    out.add((s, WDT[COORDINATES], Literal(f"Point({lon} {o})", datatype=GEO_WKT)))
     if not opts.provenance:
         return out
     sources: dict[URIRef, tuple[str, URIRef | None]] = {}

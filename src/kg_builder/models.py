@@ -112,6 +112,8 @@ class RegistryEntry:
     member_of: tuple[str, ...] = ()
     wikidata: str | None = None
     wikidata_evidence: str | None = None
+    coordinates: tuple[float, float] | None = None  # (latitude, longitude), WGS84
+    coordinates_evidence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ class Entity:
     curated: bool = False
     wikidata: str | None = None
     wikidata_evidence: str | None = None
+    coordinates: tuple[float, float] | None = None
+    coordinates_evidence: str | None = None
     relations: tuple[tuple[str, str], ...] = ()  # curated (property, entity key) from the registry
 
 

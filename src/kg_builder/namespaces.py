@@ -164,6 +164,7 @@ KGO = ClosedNamespace(
         "wikidataProperty",
         "reconciliation",
         "wikidataEvidence",
+        "coordinatesEvidence",
         "demonym",
     ],
 )

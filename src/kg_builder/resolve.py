@@ -237,6 +237,8 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             curated=entry is not None,
             wikidata=entry.wikidata if entry else None,
             wikidata_evidence=entry.wikidata_evidence if entry else None,
+            coordinates=entry.coordinates if entry else None,
+            coordinates_evidence=entry.coordinates_evidence if entry else None,
             relations=tuple(sorted(set(relations))),
         ))
 

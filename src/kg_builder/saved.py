@@ -92,7 +92,11 @@ def parse_saved_query(name: str, text: str, path: str) -> SavedQuery:
 def _term(p: Parameter, raw: str) -> URIRef | Literal:
     try:
         if p.type == "entity":
-            return URIRef(raw) if re.match(r"^https?://", raw) else entity_iri(raw)
+            if re.match(r"^https?://\S+$", raw):
+                return URIRef(raw)
+            if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw):
+                raise ValueError("an entity is its id (lowercase letters, digits and hyphens) or its full IRI")
+            return entity_iri(raw)
         if p.type == "iri":
             if not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", raw):
                 raise ValueError("not an absolute IRI")

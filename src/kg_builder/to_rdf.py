@@ -125,6 +125,12 @@ def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], ru
                 g.add((node, KGO.wikidataEvidence, Literal(e.wikidata_evidence)))
         else:
             g.add((node, KGO.reconciliation, Literal("not yet reconciled")))
+        if e.coordinates:
+            lat, lon = e.coordinates
+            g.add((node, SCHEMA.latitude, Literal(Decimal(f"{lat:.4f}"), datatype=XSD.decimal)))
+            g.add((node, SCHEMA.longitude, Literal(Decimal(f"{lon:.4f}"), datatype=XSD.decimal)))
+            if e.coordinates_evidence:
+                g.add((node, KGO.coordinatesEvidence, Literal(e.coordinates_evidence)))
         for prop, target in e.relations:
             g.add((node, KGO[prop], entity_iri(target)))
     for d in documents:

@@ -4,7 +4,7 @@
 //   cd tests/browser && npm ci
 //   BASE_URL=http://127.0.0.1:8000 node yasgui_check.mjs
 //
-// It opens ${BASE_URL}/, runs the query of the first (active) tab, waits for a results table with at
+// It opens ${BASE_URL}/editor (the SPARQL editor), runs the query of the first (active) tab, waits for a results table with at
 // least one row and writes a screenshot. It fails (exit code 1, with a message) when a request leaves
 // BASE_URL's origin, when the page logs a console error or throws, when the query request does not
 // carry inferred=true|false, or when no result row shows up. On success it prints
@@ -83,8 +83,8 @@ try {
   });
   page.on("pageerror", (error) => consoleErrors.push(`uncaught: ${error.message}`));
 
-  const response = await page.goto(`${BASE_URL}/`, { waitUntil: "load" });
-  if (!response || !response.ok()) throw new Error(`GET ${BASE_URL}/ answered ${response && response.status()}`);
+  const response = await page.goto(`${BASE_URL}/editor`, { waitUntil: "load" });
+  if (!response || !response.ok()) throw new Error(`GET ${BASE_URL}/editor answered ${response && response.status()}`);
 
   await page.waitForSelector(RUN_BUTTON, { state: "visible" });
   const tabs = await page.locator(TAB_NAMES).allTextContents();

@@ -35,12 +35,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import storage
 from ..config import Settings
+from ..browse import Catalogue
 from ..export import MEDIA_TYPES, ExportOptions, export_bytes, read_dataset
 from ..errors import KgError, NotFound, QueryError, QueryRejected, UpdateForbidden
 from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
 from ..sparql.guard import check_query, check_update, unescape
 from ..sparql.pool import QueryPool, QueryRequest
+from .pages import add_pages
 
 __all__ = ["ServerOptions", "create_app", "error_body"]
 
@@ -315,9 +317,22 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
 
     app.include_router(router)
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> HTMLResponse:
+    @app.get("/editor", include_in_schema=False)
+    async def editor() -> HTMLResponse:
         return query_page()
+
+    async def run_saved_json(q: SavedQuery, request: Request) -> dict[str, Any]:
+        given = {k: v for k, v in request.query_params.items() if k not in ("inferred", "format")}
+        response = await answer(q.text, inferred=_bool(request.query_params.get("inferred"), True),
+                                bindings=bind_parameters(q, given), accept="application/sparql-results+json",
+                                fmt=None, if_none_match=None)
+        result: dict[str, Any] = json.loads(response.body)
+        result["truncated"] = response.headers.get("X-Result-Truncated") == "true"
+        return result
+
+    add_pages(app, catalogue=Catalogue(storage.read_graph_file(settings.graph_dir, "dataset.trig")),
+              corpus_dir=settings.corpus_dir, saved=saved, title=options.title, build_id=build_id,
+              run_saved=run_saved_json)
 
     @app.get("/api/queries", summary="List the saved queries")
     async def list_queries() -> list[dict[str, Any]]:

@@ -1,0 +1,631 @@
+"""The read model behind the browsing pages: what an entity, a claim or a source looks like to a reader.
+
+A ``Catalogue`` holds the built dataset in an in-process Oxigraph store (read-only, loaded once) and
+answers the fixed questions the pages ask, as plain dataclasses; the web layer only renders them. It
+never runs a query text that comes from a request: requests only choose IRIs, which are bound as terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pyoxigraph as ox
+
+from .namespaces import DATA_BASE, GRAPH_ENTITIES, GRAPH_INFERRED, ONTOLOGY_BASE
+
+__all__ = ["Catalogue", "Term", "Span", "Segment", "EntityView", "ClaimView", "SourceView", "Explanation", "segments", "anchor_id", "local_path",
+           "iri_of_path"]
+
+INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
+ENTITIES = ox.NamedNode(str(GRAPH_ENTITIES))
+ENTITY_BASE = DATA_BASE + "entity/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+PREFIXES = """
+PREFIX kgo:    <https://w3id.org/kg-builder/ontology#>
+PREFIX oa:     <http://www.w3.org/ns/oa#>
+PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs:   <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl:    <http://www.w3.org/2002/07/owl#>
+PREFIX skos:   <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX prov:   <http://www.w3.org/ns/prov#>
+"""
+
+
+def local_path(iri: str) -> str | None:
+    """The path on our server where an IRI of our data resolves (``/id/...``), or None for others."""
+    if iri.startswith(DATA_BASE):
+        return "/id/" + iri[len(DATA_BASE):].split("#", 1)[0]
+    return None
+
+
+def iri_of_path(path: str) -> str:
+    return DATA_BASE + path
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI or a literal as a page shows it: text, where it links to, and language or datatype."""
+
+    value: str
+    label: str
+    url: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+    is_iri: bool = False
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an inferred triple holds: the OWL 2 RL rule and the facts it was derived from."""
+
+    rule: str
+    rule_text: str
+    premises: tuple[tuple[Term, Term, Term, bool], ...]  # (s, p, o, inferred itself)
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: Term
+    prop: Term
+    target: Term
+    inferred: bool
+    curated: bool
+    claims: tuple[ClaimRow, ...]
+    explanation: Explanation | None
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    iri: str
+    url: str
+    prop: Term
+    value: str
+    side: Term | None
+    scope: str | None
+    source: Term
+    quote: str
+    reader_url: str
+    conflicts: tuple[str, ...]
+    agrees: tuple[str, ...]
+
+
+@dataclass
+class EntityView:
+    entity: Term
+    labels: list[tuple[str, str, str]] = field(default_factory=list)  # (lang, text, kind)
+    types: list[tuple[Term, bool, Explanation | None]] = field(default_factory=list)
+    wikidata: str | None = None
+    wikidata_evidence: str | None = None
+    reconciliation: str | None = None
+    coordinates: tuple[str, str, str | None] | None = None  # latitude, longitude, evidence
+    outgoing: list[Relation] = field(default_factory=list)
+    incoming: list[Relation] = field(default_factory=list)
+    claim_groups: list[tuple[str, list[ClaimRow]]] = field(default_factory=list)
+    mentions: list[tuple[Term, int, str]] = field(default_factory=list)  # (source, count, reader url)
+
+
+@dataclass
+class ClaimView:
+    claim: Term
+    kind: str
+    subject: Term
+    prop: Term
+    value: str
+    details: list[tuple[str, str]]
+    source: Term
+    quote: str
+    start: int
+    end: int
+    reader_url: str
+    rule: Term | None
+    comparisons: list[tuple[str, str, list[Term]]]  # (verdict, note, other claims)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str  # "claim" | "mention"
+    iri: str
+    url: str
+    title: str
+
+
+@dataclass
+class SourceView:
+    source: Term
+    metadata: list[tuple[str, str]]
+    text: str | None
+    spans: list[Span]
+    problem: str | None = None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\-‐-―'’]+", " ", text).strip().casefold()
+
+
+class Catalogue:
+    """The built dataset, loaded once, and the questions the pages ask of it."""
+
+    def __init__(self, trig: bytes) -> None:
+        self.store = ox.Store()
+        self.store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+
+    # --- basic lookups -----------------------------------------------------------------------------
+
+    def _select(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, object]]:
+        # Oxigraph binds only projected variables (SEP-0007): add the bound ones to the projection.
+        head = re.match(r"\s*SELECT\s+(DISTINCT\s+)?(\*)?", query)
+        if bindings and head and not head.group(2):
+            query = query[:head.end()] + " ".join(f"?{k}" for k in bindings) + " " + query[head.end():]
+        result = self.store.query(PREFIXES + query, use_default_graph_as_union=True,
+                                  substitutions={ox.Variable(k): v for k, v in bindings.items()})
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names} for row in result]
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Every resource's display label: skos:prefLabel, else an English rdfs:label, else any label."""
+        best: dict[str, tuple[int, str]] = {}
+        for row in self._select("""SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label schema:name }
+                                   ?s ?p ?l }"""):
+            s, p, lit = row["s"], row["p"], row["l"]
+            if not isinstance(s, ox.NamedNode) or not isinstance(lit, ox.Literal):
+                continue
+            rank = 0 if p.value.endswith("prefLabel") else 1 if lit.language in ("en", None) else 2
+            if s.value not in best or rank < best[s.value][0]:
+                best[s.value] = (rank, lit.value)
+        return {k: v for k, (_, v) in best.items()}
+
+    def term(self, node: object) -> Term:
+        if isinstance(node, ox.NamedNode):
+            iri = node.value
+            label = self.labels.get(iri)
+            if label is None:
+                label = iri.rsplit("#", 1)[-1] if iri.startswith(ONTOLOGY_BASE) else iri.rsplit("/", 1)[-1]
+            url = local_path(iri) or iri
+            return Term(iri, label, url, is_iri=True)
+        if isinstance(node, ox.Literal):
+            dt = node.datatype.value if node.datatype else None
+            return Term(node.value, node.value, lang=node.language, datatype=dt)
+        return Term(str(node), str(node))
+
+    def exists(self, iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        return any(True for _ in self.store.quads_for_pattern(node, None, None)) or any(
+            True for _ in self.store.quads_for_pattern(None, None, node))
+
+    def kind(self, iri: str) -> str:
+        rest = iri[len(DATA_BASE):] if iri.startswith(DATA_BASE) else ""
+        return rest.split("/", 1)[0] if "/" in rest else "other"
+
+    def triples_about(self, iri: str) -> list[tuple[object, object, object, object]]:
+        """Every quad with the IRI (or one of its fragments: #target, #position...) as subject, or as object."""
+        node = ox.NamedNode(iri)
+        quads = list(self.store.quads_for_pattern(node, None, None))
+        for frag in ("target", "quote", "position"):
+            quads += list(self.store.quads_for_pattern(ox.NamedNode(f"{iri}#{frag}"), None, None))
+        quads += list(self.store.quads_for_pattern(None, None, node))
+        return [(q.subject, q.predicate, q.object, q.graph_name) for q in quads]
+
+    # --- search ------------------------------------------------------------------------------------
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str, str, str]]:
+        """(folded name, name, language, entity) for every label and alias of every entity."""
+        names = []
+        for row in self._select("""SELECT DISTINCT ?e ?l WHERE {
+                VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } ?e ?p ?l .
+                FILTER(STRSTARTS(STR(?e), "https://w3id.org/kg-builder/id/entity/")) }"""):
+            lit = row["l"]
+            names.append((_fold(lit.value), lit.value, lit.language or "", row["e"].value))
+        return names
+
+    def search(self, query: str, limit: int = 50) -> list[tuple[Term, str, str]]:
+        """Entities whose label or alias (any language) contains the query: (entity, matched name, lang)."""
+        q = _fold(query)
+        if not q:
+            return []
+        best: dict[str, tuple[int, str, str]] = {}
+        for folded, name, lang, entity in self._names:
+            if q not in folded:
+                continue
+            rank = 0 if folded == q else 1 if folded.startswith(q) else 2
+            if entity not in best or (rank, name) < best[entity][:2]:
+                best[entity] = (rank, name, lang)
+        ordered = sorted(best.items(), key=lambda kv: (kv[1][0], self.labels.get(kv[0], kv[0]).casefold()))
+        return [(self.term(ox.NamedNode(e)), name, lang) for e, (_, name, lang) in ordered[:limit]]
+
+    # --- explanations of inferred triples ---------------------------------------------------------
+
+    def _asserted(self, s: ox.NamedNode, p: ox.NamedNode, o: object) -> bool:
+        return any(q.graph_name != INFERRED for q in self.store.quads_for_pattern(s, p, o))
+
+    def _holds(self, s: object, p: ox.NamedNode, o: object) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(s, p, o))
+
+    def explain(self, s: ox.NamedNode, p: ox.NamedNode, o: object) -> Explanation | None:
+        """One derivation of an inferred triple under the OWL 2 RL rules the ontology uses."""
+        sel = self._select
+        t = self.term
+
+        def premise(a, b, c) -> tuple[Term, Term, Term, bool]:  # type: ignore[no-untyped-def]
+            return (t(a), t(b), t(c), not self._asserted(a, b, c))
+
+        if p.value == RDF_TYPE:
+            for row in sel("SELECT ?d WHERE { ?s a ?d . ?d rdfs:subClassOf ?c . FILTER(?d != ?c) } LIMIT 1", s=s, c=o):
+                sub = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
+                return Explanation("cax-sco", "an instance of a class is an instance of its superclasses",
+                                   (premise(s, p, row["d"]), premise(row["d"], sub, o)))
+            for row in sel("SELECT ?q ?x WHERE { ?q rdfs:domain ?c . ?s ?q ?x } LIMIT 1", s=s, c=o):
+                dom = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#domain")
+                return Explanation("prp-dom", "the subject of a property is in the property's domain",
+                                   (premise(s, row["q"], row["x"]), premise(row["q"], dom, o)))
+            for row in sel("SELECT ?q ?x WHERE { ?q rdfs:range ?c . ?x ?q ?s } LIMIT 1", s=s, c=o):
+                rng = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#range")
+                return Explanation("prp-rng", "the object of a property is in the property's range",
+                                   (premise(row["x"], row["q"], s), premise(row["q"], rng, o)))
+            return None
+        for row in sel("SELECT ?q WHERE { ?q rdfs:subPropertyOf ?p . ?s ?q ?o . FILTER(?q != ?p) } LIMIT 1",
+                       s=s, p=p, o=o):
+            spo = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subPropertyOf")
+            return Explanation("prp-spo1", "a statement with a sub-property also holds with its super-property",
+                               (premise(s, row["q"], o), premise(row["q"], spo, p)))
+        for row in sel("""SELECT ?q WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?o ?q ?s } LIMIT 1""",
+                       s=s, p=p, o=o):
+            inv = ox.NamedNode("http://www.w3.org/2002/07/owl#inverseOf")
+            return Explanation("prp-inv", "a statement holds in reverse with the inverse property",
+                               (premise(o, row["q"], s), premise(p, inv, row["q"])))
+        for row in sel("""SELECT ?m WHERE { ?p a owl:TransitiveProperty . ?s ?p ?m . ?m ?p ?o .
+                                             FILTER(?m != ?s && ?m != ?o) } LIMIT 1""", s=s, p=p, o=o):
+            return Explanation("prp-trp", "the property is transitive",
+                               (premise(s, p, row["m"]), premise(row["m"], p, o)))
+        if self._holds(o, p, s) and self._holds(p, ox.NamedNode(RDF_TYPE),
+                                                ox.NamedNode("http://www.w3.org/2002/07/owl#SymmetricProperty")):
+            return Explanation("prp-symp", "the property is symmetric", (premise(o, p, s),))
+        return None
+
+    # --- claims ------------------------------------------------------------------------------------
+
+    def _value_text(self, row: dict[str, object]) -> str:
+        """A claim's value as a reader says it: "nearly 24,000", "12,000–15,000", "thousands (2,000–9,999)"."""
+        value, lower, upper = row.get("value"), row.get("lower"), row.get("upper")
+        approx = isinstance(row.get("approx"), ox.Literal) and row["approx"].value == "true"
+        qualifier = row.get("qualifier").value if isinstance(row.get("qualifier"), ox.Literal) else None
+        span = None
+        if lower is not None and upper is not None:
+            span = f"{_num(lower.value)}–{_num(upper.value)}"
+        elif lower is not None:
+            span = f"at least {_num(lower.value)}"
+        elif upper is not None:
+            span = f"at most {_num(upper.value)}"
+        if value is None and span is None:
+            text = "(left empty by the source)"
+        elif isinstance(value, ox.NamedNode):
+            text = self.term(value).label
+        elif value is not None:
+            text = _num(value.value) if _is_number(value) else value.value
+            if qualifier:
+                text = f"{qualifier} {text}"
+            elif approx:
+                text = f"about {text}"
+            elif span and span != text:
+                text = f"{text} ({span})"
+        elif qualifier:
+            text = f"{qualifier} ({span})"
+        else:
+            text = f"about {span}" if approx else str(span)
+        unit = row.get("unit")
+        if isinstance(unit, ox.NamedNode):
+            text += " " + self.term(unit).label
+        return text
+
+    _CLAIM_FIELDS = """
+        ?claim kgo:property ?prop ; kgo:statedIn ?source ; kgo:quote ?quote ; kgo:subject ?subject ;
+               oa:hasTarget/oa:hasSelector ?pos .
+        ?pos oa:start ?start ; oa:end ?end .
+        OPTIONAL { ?claim kgo:value ?value }
+        OPTIONAL { ?claim kgo:lowerBound ?lower }
+        OPTIONAL { ?claim kgo:upperBound ?upper }
+        OPTIONAL { ?claim kgo:approximate ?approx }
+        OPTIONAL { ?claim kgo:qualifier ?qualifier }
+        OPTIONAL { ?claim kgo:unit ?unit }
+        OPTIONAL { ?claim kgo:claimSide ?side }
+        OPTIONAL { ?claim kgo:scope ?scope }
+    """
+
+    def _claim_rows(self, where: str, **bindings: ox.NamedNode) -> list[ClaimRow]:
+        rows = self._select(f"SELECT * WHERE {{ {where} {self._CLAIM_FIELDS} }}", **bindings)
+        verdicts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for r in self._select("""SELECT ?a ?b ?kind WHERE { ?c kgo:comparedClaim ?a , ?b . FILTER(?a != ?b)
+                                  ?c a ?kind . VALUES ?kind { kgo:Agreement kgo:Disagreement } }"""):
+            verdicts[r["a"].value][r["kind"].value.rsplit("#", 1)[-1]].append(r["b"].value)
+        out = []
+        seen = set()
+        for r in rows:
+            iri = r["claim"].value
+            if iri in seen:
+                continue
+            seen.add(iri)
+            src = self.term(r["source"])
+            start, end = int(r["start"].value), int(r["end"].value)
+            out.append(ClaimRow(
+                iri=iri, url=local_path(iri) or iri, prop=self.term(r["prop"]), value=self._value_text(r),
+                side=self.term(r["side"]) if r.get("side") is not None else None,
+                scope=r["scope"].value if r.get("scope") is not None else None,
+                source=src, quote=r["quote"].value,
+                reader_url=f"{src.url}?claim={iri.rsplit('/', 1)[-1]}#claim-{iri.rsplit('/', 1)[-1]}",
+                conflicts=tuple(sorted(verdicts[iri]["Disagreement"])),
+                agrees=tuple(sorted(verdicts[iri]["Agreement"])),
+            ))
+        return out
+
+    # --- pages -------------------------------------------------------------------------------------
+
+    def entity(self, iri: str) -> EntityView:
+        node = ox.NamedNode(iri)
+        view = EntityView(self.term(node))
+        for r in self._select("""SELECT ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?e ?p ?l }""",
+                              e=node):
+            kind = {"prefLabel": "preferred", "label": "label", "altLabel": "alias"}[r["p"].value.rsplit("#", 1)[-1]]
+            view.labels.append((r["l"].language or "", r["l"].value, kind))
+        by_text: dict[tuple[str, str], str] = {}
+        for lang, text, kind in view.labels:  # one row per name: preferred > label > alias
+            order = {"preferred": 0, "label": 1, "alias": 2}
+            key = (lang, text)
+            if key not in by_text or order[kind] < order[by_text[key]]:
+                by_text[key] = kind
+        view.labels = sorted(((lang, text, kind) for (lang, text), kind in by_text.items()),
+                             key=lambda x: (x[0] != "en", x[0], {"preferred": 0, "label": 1, "alias": 2}[x[2]], x[1]))
+        types = {}
+        for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None):
+            inferred = q.graph_name == INFERRED
+            types[q.object.value] = types.get(q.object.value, True) and inferred
+        for t_iri, inferred in sorted(types.items(), key=lambda kv: (kv[1], self.labels.get(kv[0], kv[0]))):
+            t_node = ox.NamedNode(t_iri)
+            view.types.append((self.term(t_node), inferred,
+                               self.explain(node, ox.NamedNode(RDF_TYPE), t_node) if inferred else None))
+        for r in self._select("""SELECT ?w ?ev ?st WHERE { OPTIONAL { ?e skos:exactMatch ?w
+                                   FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }
+                                   OPTIONAL { ?e kgo:wikidataEvidence ?ev } OPTIONAL { ?e kgo:reconciliation ?st } }""",
+                              e=node):
+            view.wikidata = r["w"].value if r.get("w") is not None else None
+            view.wikidata_evidence = r["ev"].value if r.get("ev") is not None else None
+            view.reconciliation = r["st"].value if r.get("st") is not None else None
+        for r in self._select("""SELECT ?lat ?lon ?ev WHERE { ?e schema:latitude ?lat ; schema:longitude ?lon .
+                                   OPTIONAL { ?e kgo:coordinatesEvidence ?ev } }""", e=node):
+            view.coordinates = (r["lat"].value, r["lon"].value, r["ev"].value if r.get("ev") is not None else None)
+        view.outgoing = self._relations(node, outgoing=True)
+        view.incoming = self._relations(node, outgoing=False)
+        rows = self._claim_rows("?claim kgo:subject ?e . FILTER NOT EXISTS { ?claim kgo:value ?v . FILTER(isIRI(?v)) }",
+                                e=node)
+        groups: dict[str, list[ClaimRow]] = defaultdict(list)
+        for row in rows:
+            groups[row.prop.label].append(row)
+        view.claim_groups = [(name, sorted(items, key=lambda r: ((r.side.label if r.side else ""), r.value, r.source.label)))
+                             for name, items in sorted(groups.items())]
+        for r in self._select("""SELECT ?src (COUNT(?m) AS ?n) (MIN(STR(?m)) AS ?first) WHERE {
+                                   ?m a kgo:Mention ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?src }
+                                 GROUP BY ?e ?src ORDER BY ?src""", e=node):
+            src = self.term(r["src"])
+            first = r["first"].value.rsplit("/", 1)[-1]
+            view.mentions.append((src, int(r["n"].value), f"{src.url}?mention={first}#mention-{first}"))
+        return view
+
+    def _relations(self, node: ox.NamedNode, *, outgoing: bool) -> list[Relation]:
+        quads = (self.store.quads_for_pattern(node, None, None) if outgoing
+                 else self.store.quads_for_pattern(None, None, node))
+        found: dict[tuple[str, str, str], dict[str, bool]] = {}
+        for q in quads:
+            other = q.object if outgoing else q.subject
+            if not isinstance(other, ox.NamedNode) or not other.value.startswith(ENTITY_BASE):
+                continue
+            if q.predicate.value == RDF_TYPE or not q.predicate.value.startswith(ONTOLOGY_BASE):
+                continue
+            key = (q.subject.value, q.predicate.value, q.object.value)
+            flags = found.setdefault(key, {"inferred": True, "curated": False})
+            if q.graph_name != INFERRED:
+                flags["inferred"] = False
+            if q.graph_name == ENTITIES:
+                flags["curated"] = True
+        relations = []
+        for (s, p, o), flags in found.items():
+            s_node, p_node, o_node = ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o)
+            claims = tuple(self._claim_rows("?claim kgo:subject ?s ; kgo:property ?p ; kgo:value ?o .",
+                                            s=s_node, p=p_node, o=o_node))
+            relations.append(Relation(self.term(s_node), self.term(p_node), self.term(o_node if outgoing else s_node),
+                                      flags["inferred"], flags["curated"], claims,
+                                      self.explain(s_node, p_node, o_node) if flags["inferred"] else None))
+        relations.sort(key=lambda r: (r.inferred, r.prop.label, r.target.label))
+        return relations
+
+    def claim(self, iri: str) -> ClaimView | None:
+        node = ox.NamedNode(iri)
+        rows = self._claim_rows("", claim=node)
+        if not rows:
+            return None
+        row = rows[0]
+        r = self._select("""SELECT ?kind ?rule ?start ?end ?subject WHERE { ?c a ?kind ; kgo:subject ?subject ;
+                 oa:hasTarget/oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
+                 OPTIONAL { ?c kgo:extractionRule ?rule }
+                 FILTER(?kind IN (kgo:QuantityClaim, kgo:DateClaim, kgo:RelationClaim, kgo:TextClaim)) }""", c=node)
+        kind = r[0]["kind"].value.rsplit("#", 1)[-1] if r else "Claim"
+        details = []
+        if row.side:
+            details.append(("side", row.side.label))
+        if row.scope:
+            details.append(("scope", row.scope))
+        for d in self._select("""SELECT ?p ?v WHERE { VALUES ?p { kgo:sideLabel kgo:missingField kgo:datePrecision }
+                                  ?c ?p ?v }""", c=node):
+            details.append((self.term(d["p"]).label, d["v"].value))
+        comparisons = []
+        for c in self._select("""SELECT ?cmp ?kind ?note WHERE { ?cmp kgo:comparedClaim ?c ; a ?kind ;
+                                   kgo:comparisonNote ?note . VALUES ?kind { kgo:Agreement kgo:Disagreement } }""",
+                              c=node):
+            others = []
+            for o in self._select("SELECT ?o WHERE { ?cmp kgo:comparedClaim ?o FILTER(?o != ?c) }", cmp=c["cmp"], c=node):
+                other = self._claim_rows("", claim=o["o"])
+                others.append(Term(o["o"].value, f"{other[0].value} ({other[0].source.label})" if other
+                                   else self.term(o["o"]).label, local_path(o["o"].value)))
+            comparisons.append(("agrees" if c["kind"].value.endswith("Agreement") else "disagrees",
+                                c["note"].value, others))
+        start = int(r[0]["start"].value) if r else 0
+        end = int(r[0]["end"].value) if r else 0
+        return ClaimView(
+            claim=self.term(node), kind=kind, subject=self.term(r[0]["subject"]) if r else Term("", ""),
+            prop=row.prop, value=row.value, details=details, source=row.source, quote=row.quote,
+            start=start, end=end, reader_url=row.reader_url,
+            rule=self.term(r[0]["rule"]) if r and r[0].get("rule") is not None else None,
+            comparisons=sorted(comparisons, key=lambda c: (c[0], c[1])),
+        )
+
+    def sources(self) -> list[tuple[Term, list[tuple[str, str]]]]:
+        out = []
+        for r in self._select("SELECT ?s WHERE { ?s a kgo:SourceDocument } ORDER BY ?s"):
+            out.append((self.term(r["s"]), self._metadata(r["s"])))
+        return out
+
+    def _metadata(self, node: object) -> list[tuple[str, str]]:
+        meta = []
+        for r in self._select("""SELECT ?p ?v WHERE { VALUES ?p { schema:genre schema:publisher schema:author
+                                   schema:datePublished schema:inLanguage schema:license schema:url schema:identifier
+                                   schema:description } ?s ?p ?v } ORDER BY ?p ?v""", s=node):
+            meta.append((r["p"].value.rsplit("/", 1)[-1], r["v"].value))
+        return meta
+
+    def source(self, iri: str, text: str | None, problem: str | None = None) -> SourceView:
+        node = ox.NamedNode(iri)
+        spans = []
+        for r in self._select("""SELECT ?x ?kind ?start ?end ?body ?prop WHERE {
+                 ?x oa:hasTarget ?t . ?t oa:hasSource ?src ; oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
+                 { ?x a kgo:Mention ; oa:hasBody ?body . BIND("mention" AS ?kind) }
+                 UNION { ?x a kgo:Claim ; kgo:property ?prop . BIND("claim" AS ?kind) } }""", src=node):
+            x = r["x"].value
+            if r["kind"].value == "mention":
+                body = self.term(r["body"])
+                spans.append(Span(int(r["start"].value), int(r["end"].value), "mention", x, body.url or "",
+                                  f"mention of {body.label}"))
+            else:
+                spans.append(Span(int(r["start"].value), int(r["end"].value), "claim", x, local_path(x) or x,
+                                  f"claim: {self.term(r['prop']).label}"))
+        spans.sort(key=lambda s: (s.start, -s.end, s.kind, s.iri))
+        return SourceView(self.term(node), self._metadata(node), text, spans, problem)
+
+    def source_file(self, iri: str) -> tuple[str | None, str | None]:
+        """(file name, sha256) of a source document, as the build recorded them."""
+        r = self._select("SELECT ?id ?sha WHERE { ?s schema:identifier ?id . OPTIONAL { ?s schema:sha256 ?sha } }",
+                         s=ox.NamedNode(iri))
+        if not r:
+            return None, None
+        return r[0]["id"].value, r[0]["sha"].value if r[0].get("sha") is not None else None
+
+    # --- views ------------------------------------------------------------------------------------
+
+    def neighbourhood(self, iri: str) -> dict[str, list[dict[str, object]]]:
+        node = ox.NamedNode(iri)
+        nodes = {iri: self._node(node)}
+        edges: dict[tuple[str, str, str], bool] = {}
+        for q in [*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node)]:
+            s, p, o = q.subject, q.predicate, q.object
+            if not (isinstance(o, ox.NamedNode) and s.value.startswith(ENTITY_BASE) and o.value.startswith(ENTITY_BASE)):
+                continue
+            if not p.value.startswith(ONTOLOGY_BASE) or s == o:
+                continue
+            key = (s.value, p.value, o.value)
+            edges[key] = edges.get(key, True) and q.graph_name == INFERRED
+            for n in (s, o):
+                nodes.setdefault(n.value, self._node(n))
+        return {"nodes": sorted(nodes.values(), key=lambda n: str(n["id"])),
+                "edges": [{"source": s, "target": o, "label": self.term(ox.NamedNode(p)).label, "inferred": inf}
+                          for (s, p, o), inf in sorted(edges.items())]}
+
+    def _node(self, node: ox.NamedNode) -> dict[str, object]:
+        kinds = [q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), ENTITIES)]
+        kind = self.term(ox.NamedNode(sorted(kinds)[0])).label if kinds else "entity"
+        term = self.term(node)
+        return {"id": node.value, "label": term.label, "type": kind, "url": term.url}
+
+    def timeline(self) -> list[dict[str, object]]:
+        """Events with the dates the sources give: earliest start and latest end over all claims."""
+        events: dict[str, dict[str, object]] = {}
+        for r in self._select("""SELECT ?e ?p ?date ?src WHERE { ?c a kgo:DateClaim ; kgo:subject ?e ; kgo:property ?p ;
+                                   kgo:value ?date ; kgo:statedIn ?src }"""):
+            e = r["e"].value
+            ev = events.setdefault(e, {"iri": e, "label": self.term(r["e"]).label, "url": local_path(e),
+                                       "start": None, "end": None, "sources": set()})
+            date, prop = r["date"].value, r["p"].value.rsplit("#", 1)[-1]
+            ev["sources"].add(r["src"].value)  # type: ignore[union-attr]
+            if prop in ("startTime", "pointInTime") and (ev["start"] is None or date < ev["start"]):  # type: ignore[operator]
+                ev["start"] = date
+            if prop in ("endTime",) and (ev["end"] is None or date > ev["end"]):  # type: ignore[operator]
+                ev["end"] = date
+        out = []
+        for ev in events.values():
+            ev["sources"] = len(ev["sources"])  # type: ignore[arg-type]
+            out.append(ev)
+        return sorted(out, key=lambda e: (e["start"] or e["end"] or "9999", e["label"]))
+
+    def places(self) -> list[dict[str, object]]:
+        out = []
+        for r in self._select("""SELECT ?p ?lat ?lon ?type WHERE { ?p schema:latitude ?lat ; schema:longitude ?lon .
+                                   OPTIONAL { GRAPH ?g { ?p a ?type } FILTER(?g = ?entities) } } ORDER BY ?p""",
+                              entities=ENTITIES):
+            term = self.term(r["p"])
+            out.append({"iri": term.value, "label": term.label, "url": term.url,
+                        "type": self.term(r["type"]).label if r.get("type") is not None else "place",
+                        "lat": float(r["lat"].value), "lon": float(r["lon"].value)})
+        return out
+
+
+def _is_number(lit: object) -> bool:
+    return isinstance(lit, ox.Literal) and lit.datatype is not None and lit.datatype.value.endswith(
+        ("#integer", "#decimal", "#nonNegativeInteger", "#double"))
+
+
+def _num(text: str) -> str:
+    try:
+        if "." in text:
+            value = float(text)
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{int(text):,}"
+    except ValueError:
+        return text
+
+
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a source's text covered by the same spans, ready to be rendered."""
+
+    text: str
+    spans: tuple[Span, ...]  # innermost first
+    anchors: tuple[str, ...]  # ids of the spans that begin here
+    selected: bool
+
+
+def anchor_id(span: Span) -> str:
+    return f"{span.kind}-{span.iri.rsplit('/', 1)[-1]}"
+
+
+def segments(text: str, spans: list[Span], selected: str | None = None) -> list[Segment]:
+    """Cut ``text`` at every span boundary, so overlapping and nested spans can all be highlighted."""
+    valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
+    cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
+    starts: dict[int, list[Span]] = defaultdict(list)
+    for s in valid:
+        starts[s.start].append(s)
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = sorted((s for s in valid if s.start <= a and b <= s.end), key=lambda s: (s.end - s.start, s.kind))
+        out.append(Segment(text[a:b], tuple(covering), tuple(anchor_id(s) for s in starts.get(a, [])),
+                           any(anchor_id(s) == selected for s in covering)))
+    return out
