@@ -548,10 +548,26 @@ class Catalogue:
                           for (s, p, o), inf in sorted(edges.items())]}
 
     def _node(self, node: ox.NamedNode) -> dict[str, object]:
-        kinds = [q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), ENTITIES)]
+        kinds = [q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, ENTITIES)]
         kind = self.term(ox.NamedNode(sorted(kinds)[0])).label if kinds else "entity"
         term = self.term(node)
         return {"id": node.value, "label": term.label, "type": kind, "url": term.url}
+
+    def result_graph(self, rows: list[tuple[str, str, str]], around: str | None) -> dict[str, list[dict[str, object]]]:
+        """Nodes and edges of (subject, predicate, object) result rows, plus the neighbourhood of ``around``."""
+        graph = self.neighbourhood(around) if around and self.exists(around) else {"nodes": [], "edges": []}
+        nodes = {str(n["id"]): n for n in graph["nodes"]}
+        edges = {(e["source"], e["label"], e["target"]): e for e in graph["edges"]}
+        for s, p, o in rows:
+            if not (s.startswith(ENTITY_BASE) and o.startswith(ENTITY_BASE)):
+                continue
+            for n in (s, o):
+                nodes.setdefault(n, self._node(ox.NamedNode(n)))
+            label = self.term(ox.NamedNode(p)).label
+            inferred = not self._asserted(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o))
+            edges.setdefault((s, label, o), {"source": s, "target": o, "label": label, "inferred": inferred})
+        return {"nodes": sorted(nodes.values(), key=lambda n: str(n["id"])),
+                "edges": [edges[k] for k in sorted(edges)]}
 
     def timeline(self) -> list[dict[str, object]]:
         """Events with the dates the sources give: earliest start and latest end over all claims."""

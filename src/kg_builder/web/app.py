@@ -321,9 +321,9 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
     async def editor() -> HTMLResponse:
         return query_page()
 
-    async def run_saved_json(q: SavedQuery, request: Request) -> dict[str, Any]:
-        given = {k: v for k, v in request.query_params.items() if k not in ("inferred", "format")}
-        response = await answer(q.text, inferred=_bool(request.query_params.get("inferred"), True),
+    async def run_saved_json(q: SavedQuery, params: dict[str, str]) -> dict[str, Any]:
+        given = {k: v for k, v in params.items() if k not in ("inferred", "format")}
+        response = await answer(q.text, inferred=_bool(params.get("inferred"), True),
                                 bindings=bind_parameters(q, given), accept="application/sparql-results+json",
                                 fmt=None, if_none_match=None)
         result: dict[str, Any] = json.loads(response.body)

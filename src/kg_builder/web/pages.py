@@ -8,6 +8,7 @@ Every ``/id/...`` IRI answers HTML to browsers and Turtle, JSON-LD or N-Triples 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
@@ -85,7 +86,7 @@ def _wants(request: Request) -> str:
 
 
 def add_pages(app: FastAPI, *, catalogue: Catalogue, corpus_dir: Path, saved: dict[str, SavedQuery], title: str,
-              build_id: str, run_saved: Callable[[SavedQuery, Request], Awaitable[dict[str, Any]]]) -> None:
+              build_id: str, run_saved: Callable[[SavedQuery, dict[str, str]], Awaitable[dict[str, Any]]]) -> None:
     """Register the browsing routes on ``app``."""
     env = _environment()
     env.globals["site_title"] = title
@@ -145,14 +146,33 @@ def add_pages(app: FastAPI, *, catalogue: Catalogue, corpus_dir: Path, saved: di
         if q is None:
             return not_found(f"There is no saved query named {name!r}.")
         try:
-            result = await run_saved(q, request)
+            result = await run_saved(q, dict(request.query_params))
         except KgError as e:
             return page("error.html", e.http_status, heading=f"{q.title}: the query could not run", message=str(e))
         columns = result["head"]["vars"]
         rows = [[_cell(b.get(c)) for c in columns] for b in result["results"]["bindings"]]
         params = {k: v for k, v in request.query_params.items()}
-        return page("saved.html", query=q, columns=columns, rows=rows, params=params,
+        first = next((b[c]["value"] for b in result["results"]["bindings"] for c in columns
+                      if b.get(c, {}).get("type") == "uri" and b[c]["value"].startswith(iri_of_path("entity/"))), None)
+        return page("saved.html", query=q, columns=columns, rows=rows, params=params, first_entity=first,
                     truncated=result.get("truncated", False))
+
+    @app.get("/api/queries/{name}/graph", summary="A saved query's results as a graph (its view: graph)",
+             description="Each result row's first three columns (subject, predicate, object) are an edge; "
+                         "`iri` adds that entity's neighbourhood, so the graph view can expand a node.")
+    async def saved_graph(name: str, request: Request, iri: str = "") -> JSONResponse:
+        q = saved.get(name)
+        if q is None:
+            raise NotFound(f"no saved query named {name!r}", hint="GET /api/queries lists them")
+        result = await run_saved(q, {k: v for k, v in request.query_params.items() if k != "iri"})
+        columns = result["head"]["vars"]
+        rows = []
+        for b in result["results"]["bindings"]:
+            cells = [b.get(c) for c in columns]
+            iris = [c["value"] for c in cells if c and c.get("type") == "uri"]
+            if len(iris) >= 3:
+                rows.append((iris[0], iris[1], iris[2]))
+        return JSONResponse(catalogue.result_graph(rows, iri or None))
 
     @app.get("/id/{path:path}", include_in_schema=False)
     async def resource(path: str, request: Request) -> Response:
@@ -184,9 +204,12 @@ def add_pages(app: FastAPI, *, catalogue: Catalogue, corpus_dir: Path, saved: di
             src = next((o for s, p, o, _ in quads if str(p.value).endswith("#hasSource")), None)
             if src is not None:
                 local = iri.rsplit("/", 1)[-1]
+                named = catalogue.term(body).label if body is not None else "an entity"
+                subject = replace(catalogue.term(ox.NamedNode(iri)),
+                                  label=f"Mention of {named} in {catalogue.term(src).label}")
                 return RedirectResponse(f"{local_path(src.value)}?mention={local}#mention-{local}", status_code=303) \
                     if request.query_params.get("follow") else page(
-                        "resource.html", subject=catalogue.term(ox.NamedNode(iri)), alternates=alternates,
+                        "resource.html", subject=subject, alternates=alternates,
                         rows=_rows(catalogue, quads, iri),
                         links=[("Read it in its source", f"{local_path(src.value)}?mention={local}#mention-{local}"),
                                *([("The entity it names", local_path(body.value) or body.value)] if body else [])])
