@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import json
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -42,7 +41,7 @@ from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
 from ..sparql.guard import check_query, check_update, unescape
 from ..sparql.pool import QueryPool, QueryRequest
-from .pages import add_pages
+from .pages import add_pages, environment
 
 __all__ = ["ServerOptions", "create_app", "error_body"]
 
@@ -261,13 +260,13 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         cache.clear()
         return Response(status_code=204)
 
+    templates = environment(options.title, build_id)
+
     def query_page() -> HTMLResponse:
-        template = resources.files("kg_builder.web").joinpath("templates/query.html").read_text(encoding="utf-8")
         items = [{"name": q.name, "title": q.title, "description": q.description, "query": q.text, "view": q.view}
                  for q in saved.values()]
         payload = json.dumps(items).replace("<", "\\u003c")  # nothing in it can close the <script>
-        return HTMLResponse(template.replace("{{TITLE}}", html.escape(options.title))
-                            .replace("{{SAVED_QUERIES_JSON}}", payload))
+        return HTMLResponse(templates.get_template("query.html").render(saved_queries_json=payload))
 
     @app.middleware("http")
     async def sparql_protocol(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -330,9 +329,8 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         result["truncated"] = response.headers.get("X-Result-Truncated") == "true"
         return result
 
-    add_pages(app, catalogue=Catalogue(storage.read_graph_file(settings.graph_dir, "dataset.trig")),
-              corpus_dir=settings.corpus_dir, saved=saved, title=options.title, build_id=build_id,
-              run_saved=run_saved_json)
+    add_pages(app, env=templates, catalogue=Catalogue(storage.read_graph_file(settings.graph_dir, "dataset.trig")),
+              corpus_dir=settings.corpus_dir, saved=saved, build_id=build_id, run_saved=run_saved_json)
 
     @app.get("/api/queries", summary="List the saved queries")
     async def list_queries() -> list[dict[str, Any]]:

@@ -28,19 +28,20 @@ from ..namespaces import PREFIXES, short_hash
 from ..saved import SavedQuery
 from ..serialize import to_turtle
 
-__all__ = ["add_pages"]
+__all__ = ["add_pages", "environment"]
 
 RDF_MEDIA = {"text/turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt"}
 FORMAT_MEDIA = {"ttl": "text/turtle", "turtle": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "ntriples": "application/n-triples", "html": "text/html"}
 
 
-def _environment() -> Environment:
+def environment(title: str, build_id: str) -> Environment:
+    """The templates of every page, with the site's title and the build id."""
     folder = resources.files("kg_builder.web").joinpath("templates")
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["local"] = lambda iri: local_path(iri) or iri
-    env.globals["anchor_id"] = anchor_id
+    env.globals.update(anchor_id=anchor_id, site_title=title, build_id=build_id)
     return env
 
 
@@ -85,12 +86,10 @@ def _wants(request: Request) -> str:
     return RDF_MEDIA.get(best, "html")
 
 
-def add_pages(app: FastAPI, *, catalogue: Catalogue, corpus_dir: Path, saved: dict[str, SavedQuery], title: str,
-              build_id: str, run_saved: Callable[[SavedQuery, dict[str, str]], Awaitable[dict[str, Any]]]) -> None:
+def add_pages(app: FastAPI, *, env: Environment, catalogue: Catalogue, corpus_dir: Path,
+              saved: dict[str, SavedQuery], build_id: str,
+              run_saved: Callable[[SavedQuery, dict[str, str]], Awaitable[dict[str, Any]]]) -> None:
     """Register the browsing routes on ``app``."""
-    env = _environment()
-    env.globals["site_title"] = title
-    env.globals["build_id"] = build_id
 
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(**context), status_code=status)

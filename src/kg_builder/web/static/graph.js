@@ -20,6 +20,9 @@
 (function () {
   "use strict";
 
+  var V = window.kgViews;
+  var el = V.el, headingLevel = V.headingLevel, safeUrl = V.safeUrl;
+
   var root = document.getElementById("graph");
   if (!root) return;
 
@@ -101,33 +104,7 @@
   }
 
   // --- small DOM helpers --------------------------------------------------------------------------------
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
-  }
   // The level for our own headings: one below the nearest heading before #graph in its section (h2 if none).
-  function headingLevel(node) {
-    for (var n = node; n && n !== document.body; n = n.parentElement) {
-      var p = n.previousElementSibling;
-      while (p) {
-        var m = /^H([1-6])$/.exec(p.tagName);
-        if (m) return Math.min(6, Number(m[1]) + 1);
-        p = p.previousElementSibling;
-      }
-    }
-    return 2;
-  }
-  function safeUrl(url) {
-    if (!url) return null;
-    try {
-      var u = new URL(url, window.location.href);
-      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
 
   // --- the page parts around the canvas -----------------------------------------------------------------
   root.textContent = "";

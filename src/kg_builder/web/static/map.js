@@ -18,6 +18,9 @@
 (function () {
   "use strict";
 
+  var V = window.kgViews;
+  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl;
+
   var script = document.currentScript;
   var base = script && script.src ? new URL(".", script.src).href : new URL("/static/", window.location.href).href;
 
@@ -29,36 +32,6 @@
   var SVGNS = "http://www.w3.org/2000/svg";
   var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVGNS, tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function headingLevel(node) {
-    for (var n = node; n && n !== document.body; n = n.parentElement) {
-      for (var p = n.previousElementSibling; p; p = p.previousElementSibling) {
-        var m = /^H([1-6])$/.exec(p.tagName);
-        if (m) return Math.min(6, Number(m[1]) + 1);
-      }
-    }
-    return 2;
-  }
-  function safeUrl(url) {
-    if (!url || typeof url !== "string") return null;
-    try {
-      var u = new URL(url, window.location.href);
-      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
 
   var measureCtx = null;

@@ -16,6 +16,9 @@
 (function () {
   "use strict";
 
+  var V = window.kgViews;
+  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl;
+
   var root = document.getElementById("timeline");
   if (!root) return;
   var src = root.getAttribute("data-src");
@@ -26,36 +29,6 @@
   var DAY = 86400000;
   var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function svg(tag, attrs, text) {
-    var e = document.createElementNS(SVGNS, tag);
-    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function headingLevel(node) {
-    for (var n = node; n && n !== document.body; n = n.parentElement) {
-      for (var p = n.previousElementSibling; p; p = p.previousElementSibling) {
-        var m = /^H([1-6])$/.exec(p.tagName);
-        if (m) return Math.min(6, Number(m[1]) + 1);
-      }
-    }
-    return 2;
-  }
-  function safeUrl(url) {
-    if (!url || typeof url !== "string") return null;
-    try {
-      var u = new URL(url, window.location.href);
-      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
-    } catch (e) {
-      return null;
-    }
-  }
 
   // --- dates -----------------------------------------------------------------------------------------------
   function utc(y, m0, d) {

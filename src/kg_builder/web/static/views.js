@@ -1,0 +1,38 @@
+/* Small DOM helpers shared by the views (graph.js, timeline.js, map.js). Load it before them:
+ *   <script src="/static/views.js"></script>
+ */
+(function () {
+  "use strict";
+  var SVGNS = "http://www.w3.org/2000/svg";
+
+  function set(e, attrs, text) {
+    if (attrs) for (var k in attrs) if (Object.prototype.hasOwnProperty.call(attrs, k)) e.setAttribute(k, attrs[k]);
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  // An HTML element with attributes and text.
+  function el(tag, attrs, text) { return set(document.createElement(tag), attrs, text); }
+  // An SVG element with attributes and text.
+  function svg(tag, attrs, text) { return set(document.createElementNS(SVGNS, tag), attrs, text); }
+  // The level for a heading placed at node: one below the nearest heading before it (h2 at most).
+  function headingLevel(node) {
+    for (var n = node; n && n !== document.body; n = n.parentElement) {
+      for (var p = n.previousElementSibling; p; p = p.previousElementSibling) {
+        var m = /^H([1-6])$/.exec(p.tagName);
+        if (m) return Math.min(6, Number(m[1]) + 1);
+      }
+    }
+    return 2;
+  }
+  // An http(s) URL resolved against the page, or null for anything else (javascript:, data:, garbage).
+  function safeUrl(url) {
+    if (!url || typeof url !== "string") return null;
+    try {
+      var u = new URL(url, window.location.href);
+      return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  window.kgViews = { SVGNS: SVGNS, el: el, svg: svg, headingLevel: headingLevel, safeUrl: safeUrl };
+})();
