@@ -19,7 +19,8 @@
   "use strict";
 
   var V = window.kgViews;
-  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl;
+  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl,
+      textWidth = V.textWidth;
 
   var script = document.currentScript;
   var base = script && script.src ? new URL(".", script.src).href : new URL("/static/", window.location.href).href;
@@ -30,18 +31,10 @@
   var atlasUrl = root.getAttribute("data-atlas") || base + "vendor/world-atlas/countries-110m.json";
 
   var SVGNS = "http://www.w3.org/2000/svg";
-  var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  var FONT = V.FONT;
 
   function clamp(v, lo, hi) { return Math.max(lo, Math.min(hi, v)); }
 
-  var measureCtx = null;
-  function textWidth(text) {
-    if (!measureCtx) {
-      measureCtx = document.createElement("canvas").getContext("2d");
-      if (measureCtx) measureCtx.font = FONT;
-    }
-    return measureCtx ? measureCtx.measureText(text).width : text.length * 7;
-  }
 
   function fmt(v, digits) {
     return (Math.round(Math.abs(v) * Math.pow(10, digits)) / Math.pow(10, digits)).toString();

@@ -17,7 +17,8 @@
   "use strict";
 
   var V = window.kgViews;
-  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl;
+  var el = V.el, svg = V.svg, headingLevel = V.headingLevel, safeUrl = V.safeUrl,
+      textWidth = V.textWidth;
 
   var root = document.getElementById("timeline");
   if (!root) return;
@@ -27,7 +28,7 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                 "October", "November", "December"];
   var DAY = 86400000;
-  var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  var FONT = V.FONT;
 
 
   // --- dates -----------------------------------------------------------------------------------------------
@@ -100,14 +101,6 @@
   }
   var level = headingLevel(root);
 
-  var measureCtx = null;
-  function textWidth(text) {
-    if (!measureCtx) {
-      measureCtx = document.createElement("canvas").getContext("2d");
-      if (measureCtx) measureCtx.font = FONT;
-    }
-    return measureCtx ? measureCtx.measureText(text).width : text.length * 7;
-  }
   function fitText(text, room) {
     if (textWidth(text) <= room) return text;
     var lo = 0, hi = text.length;

@@ -34,5 +34,16 @@
       return null;
     }
   }
-  window.kgViews = { SVGNS: SVGNS, el: el, svg: svg, headingLevel: headingLevel, safeUrl: safeUrl };
+  // The width in pixels of a label in the views' font (12px system sans-serif), for fitting labels in SVG.
+  var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  var measureCtx = null;
+  function textWidth(text) {
+    if (!measureCtx) {
+      measureCtx = document.createElement("canvas").getContext("2d");
+      if (measureCtx) measureCtx.font = FONT;
+    }
+    return measureCtx ? measureCtx.measureText(text).width : text.length * 7;
+  }
+  window.kgViews = { SVGNS: SVGNS, FONT: FONT, el: el, svg: svg, headingLevel: headingLevel, safeUrl: safeUrl,
+                     textWidth: textWidth };
 })();
