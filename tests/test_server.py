@@ -197,8 +197,12 @@ def test_cors_preflight_without_credentials(server: Server) -> None:
     assert r.status_code == 200
     assert r.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in r.headers
-    simple = get(server, COMMANDERS, **{})
-    assert simple.status_code == 200
+    origin = {"Origin": "https://example.org"}
+    for path in ("/sparql?query=ASK%7B%7D", "/api/queries/commanders-by-side", "/id/entity/khorramshahr?format=ttl"):
+        simple = httpx.get(server.url + path, headers=origin, timeout=30)
+        assert simple.status_code == 200, path
+        assert simple.headers.get("access-control-allow-origin") == "*", path
+        assert "access-control-allow-credentials" not in simple.headers, path
 
 
 def test_inferred_toggle(server: Server) -> None:
