@@ -474,15 +474,12 @@ def breakdown(project: Path, queries: list[SavedQuery], ours: Server, timeout: f
     so check = A - C and worker round trip = B - C; Oxigraph evaluation and serialisation are timed in this
     process with the server's own run_query on the same dataset. Medians of up to ``reps`` rounds, interleaved
     so that drifting machine load hits every part alike."""
-    import pyoxigraph as ox
 
-    from kg_builder.sparql.engine import graph_names, load_store, run_query
+    from kg_builder.sparql.engine import load_store, run_query
 
     store = load_store((project / "graph" / "dataset.trig").read_bytes())
-    names = graph_names(store)
-    # As run_query builds it (inferred=True): the store's default graph and every named graph.
-    kwargs = {"default_graph": [ox.DefaultGraph(), *(ox.NamedNode(x) for x in names)],
-              "named_graphs": [ox.NamedNode(x) for x in names]}
+    # As run_query builds it (inferred=True): the union of the store's graphs as the default graph.
+    kwargs = {"use_default_graph_as_union": True}
     nonce = secrets.token_hex(4)
     out = {}
     with httpx.Client(base_url=ours.base, timeout=timeout, trust_env=False,
