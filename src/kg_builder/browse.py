@@ -342,12 +342,18 @@ class Catalogue:
         OPTIONAL { ?claim kgo:scope ?scope }
     """
 
-    def _claim_rows(self, where: str, **bindings: ox.NamedNode) -> list[ClaimRow]:
-        rows = self._select(f"SELECT * WHERE {{ {where} {self._CLAIM_FIELDS} }}", **bindings)
+    @cached_property
+    def _verdicts(self) -> dict[str, dict[str, list[str]]]:
+        """Claim -> "Agreement" / "Disagreement" -> the claims it was compared with."""
         verdicts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for r in self._select("""SELECT ?a ?b ?kind WHERE { ?c kgo:comparedClaim ?a , ?b . FILTER(?a != ?b)
                                   ?c a ?kind . VALUES ?kind { kgo:Agreement kgo:Disagreement } }"""):
             verdicts[r["a"].value][r["kind"].value.rsplit("#", 1)[-1]].append(r["b"].value)
+        return verdicts
+
+    def _claim_rows(self, where: str, **bindings: ox.NamedNode) -> list[ClaimRow]:
+        rows = self._select(f"SELECT * WHERE {{ {where} {self._CLAIM_FIELDS} }}", **bindings)
+        verdicts = self._verdicts
         out = []
         seen = set()
         for r in rows:
@@ -363,8 +369,8 @@ class Catalogue:
                 scope=r["scope"].value if r.get("scope") is not None else None,
                 source=src, quote=r["quote"].value,
                 reader_url=f"{src.url}?claim={iri.rsplit('/', 1)[-1]}#claim-{iri.rsplit('/', 1)[-1]}",
-                conflicts=tuple(sorted(verdicts[iri]["Disagreement"])),
-                agrees=tuple(sorted(verdicts[iri]["Agreement"])),
+                conflicts=tuple(sorted(verdicts.get(iri, {}).get("Disagreement", ()))),
+                agrees=tuple(sorted(verdicts.get(iri, {}).get("Agreement", ()))),
             ))
         return out
 
