@@ -46,15 +46,7 @@
   }
 
   // --- page parts --------------------------------------------------------------------------------------------
-  root.textContent = "";
-  root.classList.add("map");
-  var alertBox = el("div", { "class": "view-alert", role: "alert" });
-  alertBox.hidden = true;
-  root.appendChild(alertBox);
-  function showError(message) {
-    alertBox.textContent = message;
-    alertBox.hidden = false;
-  }
+  var showError = V.begin(root, "map");
 
   function getJson(url, what) {
     return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })

@@ -90,15 +90,7 @@
   }
 
   // --- the page parts ---------------------------------------------------------------------------------------
-  root.textContent = "";
-  root.classList.add("timeline");
-  var alertBox = el("div", { "class": "view-alert", role: "alert" });
-  alertBox.hidden = true;
-  root.appendChild(alertBox);
-  function showError(message) {
-    alertBox.textContent = message;
-    alertBox.hidden = false;
-  }
+  var showError = V.begin(root, "timeline");
   var level = headingLevel(root);
 
   function fitText(text, room) {

@@ -34,6 +34,18 @@
       return null;
     }
   }
+  // Empty a view's root, give it its class and a hidden alert box; returns the function that shows an error there.
+  function begin(root, cls) {
+    root.textContent = "";
+    root.classList.add(cls);
+    var alertBox = el("div", { "class": "view-alert", role: "alert" });
+    alertBox.hidden = true;
+    root.appendChild(alertBox);
+    return function showError(message) {
+      alertBox.textContent = message;
+      alertBox.hidden = false;
+    };
+  }
   // The width in pixels of a label in the views' font (12px system sans-serif), for fitting labels in SVG.
   var FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
   var measureCtx = null;
@@ -45,5 +57,5 @@
     return measureCtx ? measureCtx.measureText(text).width : text.length * 7;
   }
   window.kgViews = { SVGNS: SVGNS, FONT: FONT, el: el, svg: svg, headingLevel: headingLevel, safeUrl: safeUrl,
-                     textWidth: textWidth };
+                     textWidth: textWidth, begin: begin };
 })();
