@@ -55,7 +55,7 @@ from .namespaces import (
 from .serialize import to_trig, to_turtle
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "SUFFIXES", "ExportOptions", "read_dataset", "export_graphs", "export_bytes",
-           "quickstatements", "wikidata_properties"]
+           "quickstatements", "wikidata_properties", "to_ntriples", "to_jsonld"]
 
 FORMATS = ("turtle", "ntriples", "jsonld", "trig", "quickstatements")
 MEDIA_TYPES = {
@@ -245,7 +245,8 @@ def export_graphs(graphs: dict[URIRef, Graph], opts: ExportOptions) -> list[Grap
     return parts + [_wikidata_layer(graphs, parts, opts)]
 
 
-def _ntriples(graphs: Iterable[Graph]) -> bytes:
+def to_ntriples(graphs: Iterable[Graph]) -> bytes:
+    """N-Triples of the union of ``graphs``, lines sorted, so the same triples always give the same bytes."""
     union = Graph()
     for t in {t for g in graphs for t in g}:
         union.add(t)
@@ -253,7 +254,8 @@ def _ntriples(graphs: Iterable[Graph]) -> bytes:
     return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip())).encode("utf-8")
 
 
-def _jsonld(graphs: list[Graph]) -> bytes:
+def to_jsonld(graphs: list[Graph]) -> bytes:
+    """JSON-LD of the union of ``graphs`` with the project's prefixes as context, nodes and values sorted."""
     union = Graph()
     for prefix, ns in PREFIXES.items():
         union.bind(prefix, ns, override=True, replace=True)
@@ -339,5 +341,5 @@ def export_bytes(graphs: dict[URIRef, Graph], opts: ExportOptions) -> bytes:
     if opts.fmt == "trig":
         return to_trig(parts)
     if opts.fmt == "ntriples":
-        return _ntriples(parts)
-    return _jsonld(parts)
+        return to_ntriples(parts)
+    return to_jsonld(parts)

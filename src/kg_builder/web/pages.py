@@ -7,9 +7,8 @@ Every ``/id/...`` IRI answers HTML to browsers and Turtle, JSON-LD or N-Triples 
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,14 +16,15 @@ from typing import Any
 import mimeparse
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph, Literal, URIRef
 
 from .. import storage
 from ..browse import Catalogue, anchor_id, iri_of_path, local_path, segments
 from ..errors import KgError, NotFound, OptionError
-from ..namespaces import PREFIXES, short_hash
+from ..export import to_jsonld, to_ntriples
+from ..namespaces import short_hash
 from ..saved import SavedQuery
 from ..serialize import to_turtle
 
@@ -40,24 +40,15 @@ def environment(title: str, build_id: str) -> Environment:
     folder = resources.files("kg_builder.web").joinpath("templates")
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["local"] = lambda iri: local_path(iri) or iri
     env.globals.update(anchor_id=anchor_id, site_title=title, build_id=build_id)
     return env
 
 
 def _rdf_bytes(quads: list[tuple[object, object, object, object]], fmt: str) -> bytes:
     g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
     for s, p, o, _ in quads:
         g.add((_rdflib(s), _rdflib(p), _rdflib(o)))
-    if fmt == "ttl":
-        return to_turtle(g)
-    if fmt == "nt":
-        lines = g.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-        return "".join(sorted(line + "\n" for line in lines if line.strip())).encode("utf-8")
-    context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
-    return g.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+    return {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}[fmt]([g])
 
 
 def _rdflib(term: object) -> URIRef | Literal:
@@ -206,12 +197,9 @@ def add_pages(app: FastAPI, *, env: Environment, catalogue: Catalogue, corpus_di
                 named = catalogue.term(body).label if body is not None else "an entity"
                 subject = replace(catalogue.term(ox.NamedNode(iri)),
                                   label=f"Mention of {named} in {catalogue.term(src).label}")
-                return RedirectResponse(f"{local_path(src.value)}?mention={local}#mention-{local}", status_code=303) \
-                    if request.query_params.get("follow") else page(
-                        "resource.html", subject=subject, alternates=alternates,
-                        rows=_rows(catalogue, quads, iri),
-                        links=[("Read it in its source", f"{local_path(src.value)}?mention={local}#mention-{local}"),
-                               *([("The entity it names", local_path(body.value) or body.value)] if body else [])])
+                return page("resource.html", subject=subject, alternates=alternates, rows=_rows(catalogue, quads, iri),
+                            links=[("Read it in its source", f"{local_path(src.value)}?mention={local}#mention-{local}"),
+                                   *([("The entity it names", local_path(body.value) or body.value)] if body else [])])
         return page("resource.html", subject=catalogue.term(ox.NamedNode(iri)), alternates=alternates,
                     rows=_rows(catalogue, catalogue.triples_about(iri), iri), links=[])
 
@@ -261,6 +249,3 @@ def _rows(catalogue: Catalogue, quads: list[tuple[object, object, object, object
     rows.sort(key=lambda r: (r["incoming"], r["s"].value, r["p"].label, r["o"].label))
     return rows
 
-
-def json_script(data: object) -> str:
-    return json.dumps(data).replace("<", "\\u003c")
