@@ -7,6 +7,7 @@ never runs a query text that comes from a request: requests only choose IRIs, wh
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -15,10 +16,12 @@ from functools import cached_property
 
 import pyoxigraph as ox
 
+from .errors import OptionError
 from .namespaces import DATA_BASE, GRAPH_ENTITIES, GRAPH_INFERRED, ONTOLOGY_BASE
 
-__all__ = ["Catalogue", "Term", "Span", "Segment", "EntityView", "ClaimView", "SourceView", "Explanation", "segments", "anchor_id", "local_path",
-           "iri_of_path"]
+__all__ = ["ENTITY_BASE", "MAX_IRI_LENGTH", "MAX_SEARCH_LENGTH", "BadIri", "Catalogue", "ClaimView", "EntityView",
+           "Explanation", "SearchTooLong", "Segment", "SourceView", "Span", "Term", "anchor_id", "check_iri",
+           "iri_of_path", "local_path", "segments"]
 
 INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 ENTITIES = ox.NamedNode(str(GRAPH_ENTITIES))
@@ -46,6 +49,34 @@ def local_path(iri: str) -> str | None:
 
 def iri_of_path(path: str) -> str:
     return DATA_BASE + path
+
+
+# Every IRI the builder mints is far shorter; a longer one can only come from a crafted request.
+MAX_IRI_LENGTH = 2048
+
+
+class BadIri(OptionError):
+    """A request names something that is not an IRI (RFC 3987), or not one of the kind it needs."""
+
+    kind = "bad_iri"
+
+
+def check_iri(iri: str, *, within: str | None = None, what: str = "an IRI") -> ox.NamedNode:
+    """``iri`` as a term, after the checks Oxigraph would otherwise fail on with a bare ValueError.
+
+    ``within`` is a namespace the IRI must start with (``ENTITY_BASE`` for parameters that name an entity).
+    """
+    hint = f"give the full IRI of {what}" + (f", starting with {within}" if within else "")
+    if len(iri) > MAX_IRI_LENGTH:
+        raise BadIri(f"{what} of {len(iri):,} characters is longer than any in the graph ({MAX_IRI_LENGTH:,} at most)",
+                     hint=hint)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError as e:
+        raise BadIri(f"{iri[:200]!r} is not {what}: {e}", hint=hint) from e
+    if within is not None and not iri.startswith(within):
+        raise BadIri(f"{iri[:200]!r} is not {what}", hint=hint)
+    return node
 
 
 @dataclass(frozen=True)
@@ -146,6 +177,16 @@ class SourceView:
     problem: str | None = None
 
 
+# No name or alias is anywhere near this long; a longer search can only be a crafted request.
+MAX_SEARCH_LENGTH = 500
+
+
+class SearchTooLong(OptionError):
+    """A search is longer than any name could be."""
+
+    kind = "search_too_long"
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -158,6 +199,15 @@ class Catalogue:
     def __init__(self, trig: bytes) -> None:
         self.store = ox.Store()
         self.store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+
+    def prepare(self) -> None:
+        """Compute the lookups that every page shares now, so that threads computing pages only read them.
+
+        The store is safe to read from many threads (Oxigraph's Store is Sync, and pyoxigraph releases the
+        GIL while it evaluates a query); these cached properties are not guarded: from Python 3.12 on,
+        ``cached_property`` has no lock, and two threads could each compute one.
+        """
+        _ = self.labels, self._names, self._verdicts
 
     # --- basic lookups -----------------------------------------------------------------------------
 
@@ -231,6 +281,9 @@ class Catalogue:
 
     def search(self, query: str, limit: int = 50) -> list[tuple[Term, str, str]]:
         """Entities whose label or alias (any language) contains the query: (entity, matched name, lang)."""
+        if len(query) > MAX_SEARCH_LENGTH:
+            raise SearchTooLong(f"a search of {len(query):,} characters is longer than any name "
+                                f"({MAX_SEARCH_LENGTH} at most)", hint="search for a name or a part of one")
         q = _fold(query)
         if not q:
             return []
@@ -362,7 +415,6 @@ class Catalogue:
                 continue
             seen.add(iri)
             src = self.term(r["source"])
-            start, end = int(r["start"].value), int(r["end"].value)
             out.append(ClaimRow(
                 iri=iri, url=local_path(iri) or iri, prop=self.term(r["prop"]), value=self._value_text(r),
                 side=self.term(r["side"]) if r.get("side") is not None else None,
@@ -555,7 +607,7 @@ class Catalogue:
 
     def _node(self, node: ox.NamedNode) -> dict[str, object]:
         kinds = [q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, ENTITIES)]
-        kind = self.term(ox.NamedNode(sorted(kinds)[0])).label if kinds else "entity"
+        kind = self.term(ox.NamedNode(min(kinds))).label if kinds else "entity"
         term = self.term(node)
         return {"id": node.value, "label": term.label, "type": kind, "url": term.url}
 
@@ -646,7 +698,7 @@ def segments(text: str, spans: list[Span], selected: str | None = None) -> list[
     for s in valid:
         starts[s.start].append(s)
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         covering = sorted((s for s in valid if s.start <= a and b <= s.end), key=lambda s: (s.end - s.start, s.kind))
         out.append(Segment(text[a:b], tuple(covering), tuple(anchor_id(s) for s in starts.get(a, [])),
                            any(anchor_id(s) == selected for s in covering)))

@@ -71,6 +71,20 @@ def _report_table(report: BuildReport) -> Table:
     return table
 
 
+def _stale_files(graph_dir: Path, names: tuple[str, ...], built: dict[str, bytes]) -> list[str]:
+    """The files of graph/ that differ from a fresh build (missing or unreadable ones included)."""
+    storage.recover_graph_dir(graph_dir)
+    stale = []
+    for name in names:
+        try:
+            same = (graph_dir / name).read_bytes() == built[name]
+        except OSError:  # missing, or graph/ is not a folder: either way it is not what a build gives
+            same = False
+        if not same:
+            stale.append(name)
+    return stale
+
+
 @app.command()
 def build(
     root: RootOption = None,
@@ -100,10 +114,7 @@ def build(
     for warning in result.report.warnings:
         err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False, soft_wrap=True)
     if check:
-        storage.recover_graph_dir(settings.graph_dir)
-        stale = [name for name in GRAPH_FILES
-                 if not (settings.graph_dir / name).is_file()
-                 or (settings.graph_dir / name).read_bytes() != result.files[name]]
+        stale = _run(lambda: _stale_files(settings.graph_dir, GRAPH_FILES, result.files))
         if stale:
             err.print(f"graph/ is out of date: {', '.join(stale)} differ from a fresh build; run kg build",
                       style="red", highlight=False)
@@ -187,7 +198,12 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Most result rows returned (the response says when it cut).")] = 10_000,
-    workers: Annotated[int, typer.Option(help="Query worker processes (a runaway query holds one).")] = 2,
+    workers: Annotated[int, typer.Option(help="Query worker processes (a runaway query holds one until its "
+                                               "time limit; one client may hold at most half).")] = 4,
+    queue_limit: Annotated[int, typer.Option(help="Queries that may wait for a worker; past that the answer is "
+                                                  "503 with Retry-After.")] = 64,
+    max_memory: Annotated[int, typer.Option(help="Megabytes a query may use in its worker, beyond the loaded "
+                                                 "graph; past that it is stopped with 503.")] = 1024,
     cors: Annotated[list[str] | None, typer.Option(help="Origins allowed to read cross-origin (default: any, "
                                                          "without credentials). Repeat for several.")] = None,
     allow_updates: Annotated[bool, typer.Option("--allow-updates", help="Accept SPARQL updates with the token "
@@ -210,6 +226,7 @@ def serve(
         err.print("error: --allow-updates needs a token in $KG_UPDATE_TOKEN", style="red", highlight=False)
         raise typer.Exit(2)
     options = ServerOptions(host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
+                            queue_limit=queue_limit, memory_mb=max_memory,
                             cors_origins=tuple(cors or ("*",)), allow_updates=allow_updates, update_token=token)
     application = _run(lambda: create_app(settings, options))
     err.print(f"serving http://{host}:{port}/  (SPARQL at /sparql, saved queries at /api/queries)", highlight=False)

@@ -15,7 +15,12 @@
         ├── ParameterError                (400)  a saved query's parameter is unknown or mistyped
         ├── NotFound             exit 8   (404)  no such saved query or resource
         ├── UpdateForbidden               (403)  updates are off, or the token is wrong
-        └── QueryTimeout                  (503)  the query ran past the time limit and was stopped
+        ├── NotAcceptable                 (406)  no result format fits the Accept header
+        ├── RequestTooLarge               (413)  a query, a form field or a body is over its limit
+        ├── QueryTimeout                  (503)  the query ran past the time limit and was stopped
+        ├── QueryOverMemory               (503)  the query needed more memory than a worker may use
+        ├── WorkerStopped                 (503)  the query's worker crashed; a new one took its place
+        └── Overloaded                    (503)  too many queries are waiting; retry after a while
 
 Callers catch ``KgError``; the CLI turns it into a message and ``exit_code``.
 """
@@ -41,6 +46,11 @@ __all__ = [
     "NotFound",
     "UpdateForbidden",
     "QueryTimeout",
+    "NotAcceptable",
+    "RequestTooLarge",
+    "QueryOverMemory",
+    "WorkerStopped",
+    "Overloaded",
 ]
 
 
@@ -79,6 +89,7 @@ class OptionError(KgError):
 
     exit_code = 2
     http_status = 400
+    kind = "bad_option"
 
 
 class NetworkError(KgError):
@@ -161,3 +172,42 @@ class QueryTimeout(QueryError):
 
     http_status = 503
     kind = "timeout"
+
+
+class NotAcceptable(QueryError):
+    """No result format the endpoint has fits the request's Accept header or format name."""
+
+    http_status = 406
+    kind = "not_acceptable"
+
+
+class RequestTooLarge(QueryError):
+    """A query, a form field or a request body is longer than the endpoint accepts."""
+
+    http_status = 413
+    kind = "too_large"
+
+
+class QueryOverMemory(QueryError):
+    """The query needed more memory than a worker may use; the worker was replaced."""
+
+    http_status = 503
+    kind = "over_memory"
+
+
+class WorkerStopped(QueryError):
+    """The worker running the query stopped (it crashed); a new one was started."""
+
+    http_status = 503
+    kind = "worker_stopped"
+
+
+class Overloaded(QueryError):
+    """Too many queries are waiting, in all or from this client; ``retry_after`` says when to retry."""
+
+    http_status = 503
+    kind = "overloaded"
+
+    def __init__(self, message: str, *, retry_after: int = 1, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after

@@ -18,7 +18,7 @@ from rdflib.term import Node
 from ..errors import QuerySyntaxError
 from ..namespaces import GRAPH_INFERRED
 
-__all__ = ["Answer", "load_store", "run_query", "graph_names", "to_ox"]
+__all__ = ["Answer", "graph_names", "load_store", "run_query", "to_ox"]
 
 # Result formats by media type.
 RESULT_FORMATS = {
@@ -105,7 +105,7 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
                                hint="check the SPARQL 1.1 syntax near that place") from e
     if isinstance(result, ox.QueryBoolean):
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
-        return Answer(result.serialize(format=fmt), fmt.media_type, "ask", 1, False)
+        return Answer(result.serialize(format=fmt) or b"", fmt.media_type, "ask", 1, False)
     if isinstance(result, ox.QuerySolutions):
         fmt = RESULT_FORMATS.get(media_type or "", ox.QueryResultsFormat.JSON)
         variables = result.variables
@@ -144,4 +144,4 @@ def _serialize_solutions(variables: list[ox.Variable], rows: list[ox.QuerySoluti
     projection = " ".join("?" + n for n in names) or "*"
     solutions = store.query(f"SELECT {projection} WHERE {{ {values} }}")
     assert isinstance(solutions, ox.QuerySolutions)
-    return solutions.serialize(format=fmt)
+    return solutions.serialize(format=fmt) or b""

@@ -13,14 +13,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+from urllib.parse import parse_qsl
 
-import mimeparse
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -30,47 +31,36 @@ from fastapi.staticfiles import StaticFiles
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import storage
-from ..config import Settings
 from ..browse import Catalogue
+from ..config import Settings
+from ..errors import (
+    KgError,
+    NotFound,
+    Overloaded,
+    QueryError,
+    QueryRejected,
+    RequestTooLarge,
+    UpdateForbidden,
+)
 from ..export import MEDIA_TYPES, ExportOptions, export_bytes, read_dataset
-from ..errors import KgError, NotFound, QueryError, QueryRejected, UpdateForbidden
 from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
-from ..sparql.guard import check_query, check_update, unescape
-from ..sparql.pool import QueryPool, QueryRequest
-from .pages import add_pages, environment
+from ..sparql.pool import PoolLimits, QueryPool, QueryRequest
+from .pages import add_api_docs, add_pages, environment
+from .security import SecurityHeaders
 
 __all__ = ["ServerOptions", "create_app", "error_body"]
 
-SELECT_TYPES = {
-    "application/sparql-results+json": "application/sparql-results+json",
-    "application/json": "application/sparql-results+json",
-    "application/sparql-results+xml": "application/sparql-results+xml",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "text/csv": "text/csv",
-    "text/tab-separated-values": "text/tab-separated-values",
-}
-GRAPH_TYPES = {
-    "text/turtle": "text/turtle",
-    "application/x-turtle": "text/turtle",
-    "application/n-triples": "application/n-triples",
-    "text/plain": "application/n-triples",
-    "application/ld+json": "application/ld+json",
-    "application/json": "application/ld+json",
-    "application/rdf+xml": "application/rdf+xml",
-    "application/xml": "application/rdf+xml",
-}
-FORMAT_NAMES = {
-    "json": "application/json", "xml": "application/xml", "csv": "text/csv", "tsv": "text/tab-separated-values",
-    "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml",
-}
 MAX_QUERY_BYTES = 100_000
+# A POST body, and so any form field, is read up to this size; past it the answer is 413 and the rest
+# of the body is never held in memory.
+MAX_BODY_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -81,11 +71,14 @@ class ServerOptions:
     port: int = 8000
     timeout: float = 10.0
     max_rows: int = 10_000
-    workers: int = 2
+    workers: int = 4  # two may be held by slow clients, two stay for everyone else
+    queue_limit: int = 64
+    memory_mb: int = 1024  # per worker, beyond its copy of the dataset
     cors_origins: tuple[str, ...] = ("*",)
     allow_updates: bool = False
     update_token: str | None = None
     cache_entries: int = 2048
+    cache_bytes: int = 64 * 1024 * 1024
     title: str = "kg-builder SPARQL endpoint"
 
 
@@ -94,15 +87,22 @@ def error_body(status: int, kind: str, message: str, hint: str | None = None) ->
     return {"error": {"status": status, "type": kind, "message": message, "hint": hint}}
 
 
-def _error(status: int, kind: str, message: str, hint: str | None = None) -> JSONResponse:
-    return JSONResponse(error_body(status, kind, message, hint), status_code=status)
+def _error(status: int, kind: str, message: str, hint: str | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, kind, message, hint), status_code=status, headers=headers)
+
+
+def _kg_error(e: KgError) -> JSONResponse:
+    headers = {"Retry-After": str(e.retry_after)} if isinstance(e, Overloaded) else None
+    return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint, headers)
 
 
 class _Cache:
-    """Answers by request, for the lifetime of one build of the graph."""
+    """Answers by request, for the lifetime of one build of the graph, bounded in count and in bytes.
+    An answer larger than an eighth of the budget is not kept: it would evict everything else."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
+    def __init__(self, size: int, max_bytes: int) -> None:
+        self.size, self.max_bytes, self.bytes = size, max_bytes, 0
         self.items: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
 
     def get(self, key: tuple[object, ...]) -> Answer | None:
@@ -112,39 +112,18 @@ class _Cache:
         return answer
 
     def put(self, key: tuple[object, ...], answer: Answer) -> None:
+        cost = len(answer.body) + len(repr(key))
+        if cost > self.max_bytes // 8 or key in self.items:
+            return
         self.items[key] = answer
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+        self.bytes += cost
+        while self.items and (len(self.items) > self.size or self.bytes > self.max_bytes):
+            old_key, old = self.items.popitem(last=False)
+            self.bytes -= len(old.body) + len(repr(old_key))
 
     def clear(self) -> None:
         self.items.clear()
-
-
-def _negotiate(form: str, accept: str | None, fmt: str | None) -> str:
-    types = GRAPH_TYPES if form in ("construct", "describe") else SELECT_TYPES
-    if fmt:
-        wanted = FORMAT_NAMES.get(fmt.lower().lstrip("."))
-        if wanted is None or wanted not in types:
-            raise _NotAcceptable(form, types)
-        return types[wanted]
-    accept = (accept or "").strip() or "*/*"
-    try:
-        # mimeparse resolves ties in favour of the last candidate: list the preferred formats last.
-        best = mimeparse.best_match(list(reversed(types)), accept)
-    except (ValueError, mimeparse.MimeTypeParseException):
-        best = ""
-    if not best:
-        raise _NotAcceptable(form, types)
-    return types[best]
-
-
-class _NotAcceptable(QueryError):
-    http_status = 406
-    kind = "not_acceptable"
-
-    def __init__(self, form: str, types: dict[str, str]) -> None:
-        super().__init__(f"no acceptable format for a {form.upper()} result",
-                         hint="accepted: " + ", ".join(sorted(set(types.values()))))
+        self.bytes = 0
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -178,20 +157,26 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
     saved = {q.name: q for q in storage.read_saved_queries(settings.queries_dir)}
     own_graphs = sorted(_graph_names(storage.read_graph_file(settings.graph_dir, "dataset.trig")))
     own = frozenset(own_graphs)
-    pool = QueryPool(settings.graph_dir / "dataset.trig", workers=options.workers, timeout=options.timeout,
-                     max_rows=options.max_rows)
-    cache = _Cache(options.cache_entries)
+    pool = QueryPool(settings.graph_dir / "dataset.trig", own_graphs=own,
+                     limits=PoolLimits(workers=options.workers, timeout=options.timeout, max_rows=options.max_rows,
+                                       queue_limit=options.queue_limit, memory_mb=options.memory_mb))
+    cache = _Cache(options.cache_entries, options.cache_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await pool.start()
+        if pool.isolation_problem:
+            logging.getLogger("uvicorn.error").warning(
+                "query workers are NOT cut off from the network: %s. The query guard still refuses "
+                "SERVICE and LOAD, but there is no second layer.", pool.isolation_problem)
         try:
             yield
         finally:
             pool.close()
 
-    app = FastAPI(title=options.title, version=build_id, lifespan=lifespan,
+    app = FastAPI(title=options.title, version=build_id, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="SPARQL 1.1 endpoint and saved queries over a knowledge graph built with provenance.")
+    add_api_docs(app)  # /docs from the package's static files (FastAPI's loads a CDN's); no /redoc
     app.state.pool = pool
     app.state.build_id = build_id
 
@@ -201,7 +186,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
 
     @app.exception_handler(KgError)
     async def on_kg_error(_: Request, e: KgError) -> JSONResponse:
-        return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint)
+        return _kg_error(e)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_: Request, e: StarletteHTTPException) -> JSONResponse:
@@ -216,31 +201,31 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
     async def on_unexpected(_: Request, e: Exception) -> JSONResponse:  # the web edge: nothing escapes unshaped
         return _error(500, "internal_error", f"{type(e).__name__}: {e}")
 
-    async def answer(query: str, *, inferred: bool, bindings: dict[str, Node], accept: str | None,
-                     fmt: str | None, if_none_match: str | None,
+    async def answer(query: str, *, inferred: bool, bindings: Mapping[str, Node], accept: str | None,
+                     fmt: str | None, if_none_match: str | None, request: Request | None = None,
                      default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
-        if len(query.encode("utf-8")) > MAX_QUERY_BYTES:
-            raise QueryRejected(f"the query is longer than {MAX_QUERY_BYTES:,} bytes")
-        query = unescape(query)
-        info = check_query(query, own)
+        # Only cheap checks here: reading the query's terminals, negotiation by its form, parsing and
+        # evaluation all happen in a worker under the time limit, never on the event loop.
+        if len(query.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+            raise RequestTooLarge(f"the query is longer than {MAX_QUERY_BYTES:,} bytes")
         for g in (default_graphs or []) + (named_graphs or []):
             if g not in own:
                 raise QueryRejected(f"graph <{g}> is not one of this dataset's graphs",
                                     hint="graphs: " + ", ".join(own_graphs))
-        media = _negotiate(info.form, accept, fmt)
-        key = (query, inferred, tuple(sorted((k, v.n3()) for k, v in bindings.items())), media,
+        key = (query, inferred, tuple(sorted((k, v.n3()) for k, v in bindings.items())), accept or "", fmt or "",
                tuple(default_graphs or ()), tuple(named_graphs or ()))
-        etag = '"' + build_id + "-" + hashlib.sha256(repr(key).encode()).hexdigest()[:20] + '"'
+        etag = '"' + build_id + "-" + hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).hexdigest()[:20] + '"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Build": build_id, "Vary": "Accept"}
         if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
             return Response(status_code=304, headers=headers)
         result = cache.get(key)
         if result is None:
-            request = QueryRequest(text=query, inferred=inferred, bindings=tuple(sorted(bindings.items())),
-                                   media_type=media, dataset_clause=info.dataset_clause,
-                                   default_graphs=tuple(default_graphs or ()), named_graphs=tuple(named_graphs or ()))
-            result = await pool.run(request)
-            assert result is not None
+            job = QueryRequest(text=query, inferred=inferred, bindings=tuple(sorted(bindings.items())),
+                               accept=accept, fmt=fmt, default_graphs=tuple(default_graphs or ()),
+                               named_graphs=tuple(named_graphs or ()))
+            result = await _unless_gone(pool.run(job, client=_client(request)), request)
+            if result is None:
+                return Response(status_code=499)  # the client has gone: nobody reads this
             cache.put(key, result)
         headers["X-Result-Rows"] = str(result.rows)
         headers["X-Result-Truncated"] = "true" if result.truncated else "false"
@@ -253,8 +238,9 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         auth = request.headers.get("authorization", "")
         if auth != f"Bearer {options.update_token}":
             raise UpdateForbidden("an update needs the header Authorization: Bearer <token>")
-        check_update(text)
-        await pool.broadcast_update(text)
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_QUERY_BYTES:
+            raise RequestTooLarge(f"the update is longer than {MAX_QUERY_BYTES:,} bytes")
+        await pool.broadcast_update(text)  # each worker checks it (no LOAD, no SERVICE) before applying it
         cache.clear()
         return Response(status_code=204)
 
@@ -278,17 +264,17 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
             inferred_raw = params.get("inferred")
             if request.method == "POST":
                 ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-                if ctype == "application/x-www-form-urlencoded" or ctype == "multipart/form-data":
-                    form = await request.form()
-                    query = str(form.get("query") or "") or query
-                    update_text = str(form.get("update") or "") or update_text
-                    inferred_raw = str(form.get("inferred") or "") or inferred_raw
-                    defaults += [str(v) for v in form.getlist("default-graph-uri")]
-                    named += [str(v) for v in form.getlist("named-graph-uri")]
+                if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                    form = await _read_form(request, ctype)
+                    query = _first(form, "query") or query
+                    update_text = _first(form, "update") or update_text
+                    inferred_raw = _first(form, "inferred") or inferred_raw
+                    defaults += form.get("default-graph-uri", [])
+                    named += form.get("named-graph-uri", [])
                 elif ctype == "application/sparql-query":
-                    query = (await request.body()).decode("utf-8")
+                    query = _utf8(await _read_body(request), "the query")
                 elif ctype == "application/sparql-update":
-                    update_text = (await request.body()).decode("utf-8")
+                    update_text = _utf8(await _read_body(request), "the update")
                 else:
                     return _error(415, "unsupported_media_type",
                                   f"a POST must be form-encoded or application/sparql-query, not {ctype or 'empty'}")
@@ -307,16 +293,18 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
                 return None
             return await answer(query, inferred=_bool(inferred_raw, True), bindings={},
                                 accept=request.headers.get("accept"), fmt=params.get("format"),
-                                if_none_match=request.headers.get("if-none-match"),
+                                if_none_match=request.headers.get("if-none-match"), request=request,
                                 default_graphs=defaults or None, named_graphs=named or None)
         except KgError as e:
-            return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint)
+            return _kg_error(e)
 
     app.add_middleware(_Intercept, path="/sparql", handler=sparql_protocol)
-    # Added last, so outermost: CORS headers go on every answer, /sparql's included.
+    # Added after _Intercept, so outside it: CORS headers go on every answer, /sparql's included.
     app.add_middleware(CORSMiddleware, allow_origins=list(options.cors_origins), allow_credentials=False,
                        allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
                        expose_headers=["ETag", "X-Result-Truncated", "X-Result-Rows", "X-Build"])
+    # Added after CORS, so outermost of all: security headers on every answer, /sparql's and preflights included.
+    app.add_middleware(SecurityHeaders)
     app.include_router(router)
 
     @app.get("/editor", include_in_schema=False)
@@ -328,7 +316,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         response = await answer(q.text, inferred=_bool(params.get("inferred"), True),
                                 bindings=bind_parameters(q, given), accept="application/sparql-results+json",
                                 fmt=None, if_none_match=None)
-        result: dict[str, Any] = json.loads(response.body)
+        result: dict[str, Any] = json.loads(bytes(response.body))
         result["truncated"] = response.headers.get("X-Result-Truncated") == "true"
         return result
 
@@ -354,7 +342,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
         bindings = bind_parameters(q, given)
         return await answer(q.text, inferred=_bool(request.query_params.get("inferred"), True), bindings=bindings,
                             accept=request.headers.get("accept"), fmt=fmt or request.query_params.get("format"),
-                            if_none_match=request.headers.get("if-none-match"))
+                            if_none_match=request.headers.get("if-none-match"), request=request)
 
     exports: dict[ExportOptions, bytes] = {}
     export_lock = asyncio.Lock()
@@ -369,7 +357,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
              description="The same files as `kg export`: `format` is turtle, ntriples, jsonld, trig or "
                          "quickstatements; `inferred=true` adds the inferred triples; `provenance=false` keeps "
                          "only the entities and their relations (no sources, claims or statements).")
-    async def download_export(request: Request, format: str = "turtle", inferred: bool = False,  # noqa: A002
+    async def download_export(request: Request, format: str = "turtle", inferred: bool = False,
                               provenance: bool = True) -> Response:
         opts = ExportOptions(fmt=format, inferred=inferred, provenance=provenance)
         etag = f'"{build_id}-export-{opts.fmt}-{int(opts.inferred)}-{int(opts.provenance)}"'
@@ -385,7 +373,11 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
 
     @app.get("/api/build", summary="The build the server answers from")
     async def build_info() -> dict[str, Any]:
-        return {"build_id": build_id, "counts": manifest.get("counts", {}), "graphs": own_graphs}
+        return {"build_id": build_id, "counts": manifest.get("counts", {}), "graphs": own_graphs,
+                "query_workers": {"network_isolated": pool.isolation_problem is None,
+                                  "isolation_problem": pool.isolation_problem,
+                                  "workers": pool.size, "memory_mb": options.memory_mb,
+                                  "queue_limit": options.queue_limit}}
 
     static = resources.files("kg_builder.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -450,3 +442,86 @@ def _graph_names(trig: bytes) -> set[str]:
     from ..sparql.engine import graph_names, load_store
 
     return set(graph_names(load_store(trig)))
+
+
+def _client(request: Request | None) -> str:
+    """Whom a request counts against for the fair share: its peer address."""
+    return request.client.host if request is not None and request.client is not None else ""
+
+
+async def _unless_gone(work: Awaitable[Answer | None], request: Request | None) -> Answer | None:
+    """Await ``work`` unless the client disconnects first; then cancel it (the pool drops the queued
+    query or stops its worker) and give None."""
+    task = asyncio.ensure_future(work)
+    if request is None:
+        return await task
+    watch = asyncio.ensure_future(_disconnect(request))
+    try:
+        await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+    return task.result() if not task.cancelled() else None
+
+
+async def _disconnect(request: Request) -> None:
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refused with 413 past MAX_BODY_BYTES without reading the rest."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise RequestTooLarge(f"the request body is {int(declared):,} bytes; the limit is {MAX_BODY_BYTES:,}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise RequestTooLarge(f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise QueryError(f"{what} is not valid UTF-8 (byte {e.start})",
+                         hint="send the text encoded as UTF-8") from e
+
+
+async def _read_form(request: Request, ctype: str) -> dict[str, list[str]]:
+    """A form body's fields (form-encoded or multipart), each a list of its values; 400 when it is broken."""
+    body = await _read_body(request)
+    fields: dict[str, list[str]] = {}
+    if ctype == "application/x-www-form-urlencoded":
+        try:
+            pairs = parse_qsl(_utf8(body, "the form"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError as e:
+            raise QueryError("a form field is not valid UTF-8 once percent-decoded",
+                             hint="encode the query as UTF-8 before percent-encoding it") from e
+        for name, value in pairs:
+            fields.setdefault(name, []).append(value)
+        return fields
+
+    async def once() -> AsyncIterator[bytes]:
+        yield body
+
+    try:
+        form = await MultiPartParser(Headers(scope=request.scope), once(), max_files=0, max_fields=100,  # type: ignore[arg-type]
+                                     max_part_size=MAX_BODY_BYTES).parse()
+    except MultiPartException as e:
+        raise QueryError(f"the multipart form cannot be read: {e.message}",
+                         hint="send the query form-encoded, or as application/sparql-query") from e
+    for name, item in form.multi_items():
+        if not isinstance(item, str):
+            raise QueryError(f"the form field {name!r} is a file; send the query as text")
+        fields.setdefault(name, []).append(item)
+    return fields
+
+
+def _first(form: dict[str, list[str]], name: str) -> str | None:
+    values = form.get(name)
+    return values[0] if values else None
