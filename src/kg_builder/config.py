@@ -16,8 +16,9 @@ import yaml
 
 from .errors import ConfigError
 from .models import Registry, RegistryEntry
+from .namespaces import is_language_tag
 
-__all__ = ["Settings", "Lexicon", "InfoboxSpec", "find_root", "load_settings", "ENTITY_TYPES"]
+__all__ = ["ENTITY_TYPES", "InfoboxSpec", "Lexicon", "Settings", "find_root", "load_settings"]
 
 # Classes a registry entry or an extraction rule may give an entity, with their parent class.
 ENTITY_TYPES: dict[str, str | None] = {
@@ -161,6 +162,19 @@ def _coordinates(item: dict[str, Any], ident: str, path: Path) -> tuple[float, f
     return float(value[0]), float(value[1])
 
 
+def _labels(item: dict[str, Any], ident: str, path: Path) -> tuple[tuple[str, str], ...]:
+    """An entry's names in other languages, as (language, name), checked."""
+    labels = item.get("labels") or {}
+    if not isinstance(labels, dict):
+        raise ConfigError(f"entry {ident!r}: labels must map language to name", path=path)
+    bad_language = next((str(k) for k in labels if not is_language_tag(str(k))), None)
+    if bad_language is not None:
+        # The key becomes the label's language tag, which RDF readers refuse when it is not BCP 47.
+        raise ConfigError(f"entry {ident!r}: label language {bad_language!r} is not a BCP 47 language tag",
+                          path=path, hint="use a tag such as fa, ar or pt-BR")
+    return tuple(sorted((str(k), str(v)) for k, v in labels.items()))
+
+
 def load_registry(path: Path) -> Registry:
     """Read and check the entity registry (``ontology/entities.yaml``)."""
     data = load_yaml(path)
@@ -179,9 +193,7 @@ def load_registry(path: Path) -> Registry:
                 path=path,
                 hint="use one of " + ", ".join(ENTITY_TYPES),
             )
-        labels = item.get("labels") or {}
-        if not isinstance(labels, dict):
-            raise ConfigError(f"entry {ident!r}: labels must map language to name", path=path)
+        labels = _labels(item, ident, path)
         qid, evidence = item.get("wikidata"), item.get("wikidata_evidence")
         if qid is not None and not (isinstance(qid, str) and re.fullmatch(r"Q[1-9][0-9]*", qid)):
             raise ConfigError(f"entry {ident!r}: wikidata must be an item id such as Q794, not {qid!r}", path=path)
@@ -194,7 +206,7 @@ def load_registry(path: Path) -> Registry:
             label=str(item["label"]),
             type=str(item["type"]),
             aliases=_str_tuple(item.get("aliases"), path, f"{ident}.aliases"),
-            labels=tuple(sorted((str(k), str(v)) for k, v in labels.items())),
+            labels=labels,
             demonyms=_str_tuple(item.get("demonyms"), path, f"{ident}.demonyms"),
             located_in=item.get("located_in"),
             part_of=_str_tuple(item.get("part_of"), path, f"{ident}.part_of"),

@@ -6,28 +6,29 @@ what W3C Web Annotation's TextPositionSelector counts.
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 __all__ = [
-    "DocumentMeta",
-    "Document",
-    "InfoboxField",
-    "Sentence",
-    "ParsedDocument",
-    "RegistryEntry",
-    "Registry",
-    "Mention",
-    "Entity",
-    "Quantity",
-    "DateValue",
-    "EntityValue",
-    "TextValue",
-    "ClaimValue",
-    "Claim",
-    "Comparison",
     "BuildReport",
+    "Claim",
+    "ClaimValue",
+    "Comparison",
+    "DateValue",
+    "Document",
+    "DocumentMeta",
+    "Entity",
+    "EntityValue",
+    "InfoboxField",
+    "Mention",
+    "ParsedDocument",
+    "Quantity",
+    "Registry",
+    "RegistryEntry",
+    "Sentence",
+    "TextValue",
 ]
 
 DocumentKind = Literal["encyclopedia", "news"]
@@ -198,7 +199,7 @@ class TextValue:
     text: str
 
 
-ClaimValue = Union[Quantity, DateValue, EntityValue, TextValue]
+ClaimValue = Quantity | DateValue | EntityValue | TextValue
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ class Claim:
     missing_field: str | None = None
     qualifier: str | None = None  # a note the source attaches to the value ("KIA: killed in action")
 
-    @property
+    @builtins.property  # the field ``property`` above shadows the builtin within this class
     def kind(self) -> str:
         if isinstance(self.value, Quantity):
             return "QuantityClaim"
@@ -234,13 +235,28 @@ class Claim:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The verdict on two claims about the same subject, property and side."""
+    """The verdict on claims about the same subject, property and side.
+
+    Two claims of different values (each standing for every source that gives its value), or an
+    agreement group: ``first``, ``second`` and ``also_compared`` are claims of different sources
+    stating one value.
+    """
 
     first: Claim
     second: Claim
     agree: bool
     note: str
     also: tuple[Claim, ...] = ()  # further claims the verdict rests on (the end date of a duration check)
+    also_compared: tuple[Claim, ...] = ()  # the third and further claims of an agreement group
+    # Claims of other sources stating first's (second's) value: a group of equal values is compared
+    # once, through one claim that stands for it, and the verdict holds for these as well.
+    with_first: tuple[Claim, ...] = ()
+    with_second: tuple[Claim, ...] = ()
+
+    @property
+    def compared(self) -> tuple[Claim, ...]:
+        """Every claim the verdict is about, ``first`` (the representative of a group) first."""
+        return (self.first, self.second, *self.also_compared)
 
 
 @dataclass(frozen=True)
@@ -257,3 +273,4 @@ class BuildReport:
     inferred_triples: int
     seconds_by_stage: tuple[tuple[str, float], ...]
     warnings: tuple[str, ...] = field(default=())
+    duplicates: tuple[tuple[str, str], ...] = field(default=())  # (copy left out, the document it repeats)

@@ -1,7 +1,12 @@
 """Namespaces, named-graph IRIs and IRI minting.
 
 Every IRI the builder writes is minted here from a stable key (a readable slug, plus a short hash of
-source and span for claims and mentions), so the same corpus always gives the same IRIs.
+source and span for claims and mentions), so the same corpus always gives the same IRIs. A key that
+comes from outside (a corpus file name) goes into the IRI through ``iri_segment``, which
+percent-encodes whatever an IRI path segment may not hold, so every minted IRI is valid.
+
+The same goes for what a sidecar gives verbatim: ``iri_problem`` checks a URL against RFC 3986/3987
+and ``is_language_tag`` a language tag against BCP 47 before either reaches the graph.
 
 Base namespaces:
 
@@ -16,38 +21,43 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import quote
 
+import rfc3986  # type: ignore[import-untyped]  # no type hints in 2.0.0; only iri_problem uses it
 from rdflib import Namespace, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace, DefinedNamespace
 
 __all__ = [
+    "GRAPH_ANALYSIS",
+    "GRAPH_ENTITIES",
+    "GRAPH_INFERRED",
+    "GRAPH_ONTOLOGY",
+    "GRAPH_WIKIDATA",
     "KG",
     "KGO",
     "OA",
-    "SCHEMA",
-    "WD",
-    "WDT",
-    "WDP",
-    "PS",
-    "PSV",
     "PQ",
     "PR",
-    "WIKIBASE",
     "PREFIXES",
-    "GRAPH_ONTOLOGY",
-    "GRAPH_ENTITIES",
-    "GRAPH_INFERRED",
-    "GRAPH_ANALYSIS",
-    "GRAPH_WIKIDATA",
-    "source_graph",
-    "slugify",
-    "entity_iri",
-    "source_iri",
+    "PS",
+    "PSV",
+    "SCHEMA",
+    "WD",
+    "WDP",
+    "WDT",
+    "WIKIBASE",
     "claim_iri",
+    "entity_iri",
+    "iri_problem",
+    "iri_segment",
+    "is_language_tag",
     "mention_iri",
     "rule_iri",
-    "unit_iri",
     "short_hash",
+    "slugify",
+    "source_graph",
+    "source_iri",
+    "unit_iri",
 ]
 
 ONTOLOGY_BASE = "https://w3id.org/kg-builder/ontology#"
@@ -169,7 +179,8 @@ KGO = ClosedNamespace(
     ],
 )
 
-PREFIXES: dict[str, Namespace | str] = {
+# rdflib's own vocabularies (PROV, OWL, RDF, ...) are DefinedNamespace classes, not Namespace objects.
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "kg": KG,
     "kgo": Namespace(ONTOLOGY_BASE),
     "schema": SCHEMA,
@@ -199,7 +210,7 @@ GRAPH_WIKIDATA = KG["graph/wikidata"]
 
 def source_graph(doc_id: str) -> URIRef:
     """The named graph that holds what one source document states."""
-    return KG[f"graph/source/{doc_id}"]
+    return KG[f"graph/source/{iri_segment(doc_id)}"]
 
 
 def slugify(text: str) -> str:
@@ -223,29 +234,142 @@ def short_hash(*parts: object, length: int = 10) -> str:
 
 def entity_iri(key: str) -> URIRef:
     """IRI of an entity from its stable key (a slug)."""
-    return KG[f"entity/{key}"]
+    return KG[f"entity/{iri_segment(key)}"]
 
 
 def source_iri(doc_id: str) -> URIRef:
     """IRI of a source document from its corpus file stem."""
-    return KG[f"source/{doc_id}"]
+    return KG[f"source/{iri_segment(doc_id)}"]
 
 
 def claim_iri(doc_id: str, *key: object) -> URIRef:
     """IRI of a claim: the source, plus a hash of what identifies the claim within it."""
-    return KG[f"claim/{doc_id}-{short_hash(doc_id, *key)}"]
+    # The hash is of the file stem as it is, so an ordinary name keeps the IRI it always had.
+    return KG[f"claim/{iri_segment(doc_id)}-{short_hash(doc_id, *key)}"]
 
 
 def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
     """IRI of a mention: the source and its character span."""
-    return KG[f"mention/{doc_id}-{start}-{end}"]
+    return KG[f"mention/{iri_segment(doc_id)}-{start}-{end}"]
 
 
 def rule_iri(name: str) -> URIRef:
     """IRI of an extraction rule (a ``prov:Plan``)."""
-    return KG[f"rule/{name}"]
+    return KG[f"rule/{iri_segment(name)}"]
 
 
 def unit_iri(name: str) -> URIRef:
     """IRI of a unit of count (troops, tanks, ...)."""
     return KG[f"unit/{slugify(name)}"]
+
+
+# What a path segment of an IRI may hold as it is: RFC 3986 unreserved, sub-delims, ":" and "@".
+# Everything else is percent-encoded as UTF-8, "%" included, so that two file names never mint one
+# IRI, and non-ASCII too: RFC 3987 would allow most of it raw, but not all (bidi controls,
+# noncharacters), and a file system may hand us NFD where a reader types NFC; ASCII is unambiguous.
+_SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
+
+
+def iri_segment(text: str) -> str:
+    """``text`` as one valid IRI path segment: unchanged when it is already one (``001_a-b``),
+    else percent-encoded (``"a b<c>"`` -> ``a%20b%3Cc%3E``). Raises ``UnicodeEncodeError`` on lone
+    surrogates (a file name that is not UTF-8); storage refuses those first."""
+    return quote(text, safe=_SEGMENT_SAFE, errors="strict")
+
+
+# ASCII that no IRI may hold anywhere (RFC 3987 section 2.2): controls, space, and the characters
+# RFC 3986 section 2 leaves out of every production.
+_FORBIDDEN_ASCII = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# RFC 3987 section 4.1: bidirectional formatting characters must not appear in an IRI.
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+
+
+def _ucschar(code: int) -> bool:
+    """RFC 3987 ``ucschar``: the non-ASCII characters an IRI may hold outside its query."""
+    if 0xA0 <= code <= 0xD7FF or 0xF900 <= code <= 0xFDCF or 0xFDF0 <= code <= 0xFFEF:
+        return True
+    if 0x10000 <= code < 0xE0000:
+        return (code & 0xFFFF) <= 0xFFFD  # planes 1 to 13, less each plane's two noncharacters
+    return 0xE1000 <= code <= 0xEFFFD
+
+
+def _iprivate(code: int) -> bool:
+    """RFC 3987 ``iprivate``: private-use characters, allowed in the query only."""
+    return 0xE000 <= code <= 0xF8FF or 0xF0000 <= code <= 0xFFFFD or 0x100000 <= code <= 0x10FFFD
+
+
+def _character_problem(iri: str) -> str | None:
+    bad = _FORBIDDEN_ASCII.search(iri)
+    if bad:
+        return f"it contains {bad.group()!r} at position {bad.start() + 1}, which no URL may hold " \
+               f"(write it percent-encoded: %{ord(bad.group()):02X})"
+    if _BAD_PERCENT.search(iri):
+        return "it has a '%' that is not followed by two hexadecimal digits"
+    query = (iri.find("?"), iri.find("#") if "#" in iri else len(iri))
+    for at, c in enumerate(iri):
+        code = ord(c)
+        if code < 0x80:
+            continue
+        in_query = 0 <= query[0] < at < query[1]
+        if c in _BIDI_CONTROLS or not (_ucschar(code) or (in_query and _iprivate(code))):
+            return f"it contains the character U+{code:04X} at position {at + 1}, which an IRI may not hold"
+    return None
+
+
+_URL_VALIDATOR = (rfc3986.validators.Validator()
+                  .require_presence_of("scheme", "host")
+                  .allow_schemes("http", "https")
+                  .check_validity_of("scheme", "userinfo", "host", "port", "path", "query", "fragment"))
+
+
+def iri_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) IRI by RFC 3987 (so also RFC 3986), or None if it is.
+
+    rfc3986 percent-encodes what it is given rather than refusing it, so the characters RFC 3987
+    forbids are refused here first; the IRI is then mapped to its URI (RFC 3987 section 3.1: non-ASCII
+    percent-encoded as UTF-8), and rfc3986 checks scheme, host, port, path, query and fragment.
+    """
+    problem = _character_problem(url)
+    if problem:
+        return problem
+    uri = "".join(c if ord(c) < 0x80 else quote(c, safe="") for c in url)
+    ref = rfc3986.uri_reference(uri)
+    if ref.scheme:
+        ref = ref.copy_with(scheme=ref.scheme.lower())  # schemes are case-insensitive (RFC 3986 3.1)
+    try:
+        _URL_VALIDATOR.validate(ref)
+    except rfc3986.exceptions.UnpermittedComponentError:
+        return f"its scheme is {ref.scheme!r}"
+    except rfc3986.exceptions.MissingComponentError:
+        return "it is not an absolute URL with a scheme and a host"
+    except rfc3986.exceptions.InvalidComponentsError as e:
+        return f"its {' and '.join(map(str, e.components))} {'are' if len(e.components) > 1 else 'is'} not valid"
+    except rfc3986.exceptions.ValidationError as e:  # any other verdict of the validator
+        return f"it is not valid ({e})"
+    return None
+
+
+# BCP 47 (RFC 5646 section 2.1), the syntax of a well-formed language tag, case-insensitive.
+_BCP47 = re.compile(
+    r"""
+    (?:
+      (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})    # language, with up to three extlang
+      (?:-[a-z]{4})?                                 # script
+      (?:-(?:[a-z]{2}|[0-9]{3}))?                    # region
+      (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*       # variants
+      (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*            # extensions
+      (?:-x(?:-[a-z0-9]{1,8})+)?                     # private use
+    | x(?:-[a-z0-9]{1,8})+                           # a private-use tag alone
+    | en-gb-oed | i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)
+    | sgn-(?:be-fr|be-nl|ch-de)                      # irregular grandfathered tags
+    | art-lojban | cel-gaulish | no-bok | no-nyn | zh-(?:guoyu|hakka|min|min-nan|xiang)
+    )
+    """,
+    re.IGNORECASE | re.VERBOSE | re.ASCII,
+)
+
+
+def is_language_tag(tag: str) -> bool:
+    """Whether ``tag`` is a well-formed BCP 47 language tag (``en``, ``fa-IR``, ``zh-Hant-TW``)."""
+    return _BCP47.fullmatch(tag) is not None

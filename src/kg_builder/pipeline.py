@@ -6,28 +6,30 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph
 
 from . import storage
 from .config import Settings
-from .conflicts import compare_claims
-from .errors import ValidationError
+from .conflicts import judge_claims
+from .errors import ConfigError, StorageError, ValidationError
 from .extract import DocumentExtraction, extract_document, make_extractor
-from .models import BuildReport, Claim, Document, Mention, Quantity
+from .models import BuildReport, Claim, Comparison, Document, Mention, Quantity
 from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ONTOLOGY, source_graph
 from .parse import parse_document
 from .reason import apply_owl_rl, reasoning_input
-from .resolve import resolve_entities
+from .resolve import ResolvedCorpus, resolve_entities
 from .serialize import merge, to_trig, to_turtle, turtle_and_count
 from .to_rdf import analysis_graph, entities_graph, new_graph, source_graph_for
 from .validate import check_shapes
 
-__all__ = ["Progress", "BuildResult", "build_graph", "run_build", "GRAPH_FILES"]
+__all__ = ["GRAPH_FILES", "BuildResult", "Progress", "build_graph", "find_duplicates", "run_build"]
 
 Progress = Callable[[str, str | None], None]
 GRAPH_FILES = ("asserted.ttl", "inferred.ttl", "dataset.trig", "build.json")
@@ -61,11 +63,97 @@ class _Timer:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - t0
 
 
+def _content_key(text: str) -> str:
+    """What makes two documents the same text: equal after NFC and with runs of white space made one,
+    so that a copy saved with other line endings or a trailing newline is still a copy."""
+    return hashlib.sha256(" ".join(unicodedata.normalize("NFC", text).split()).encode("utf-8")).hexdigest()
+
+
+def find_duplicates(documents: list[Document]) -> tuple[list[Document], list[tuple[Document, Document]]]:
+    """The documents to build, and (copy, original) for each whose text an earlier one (by id) has.
+
+    A copy is not a second witness. Built as a source, every figure in it would corroborate the
+    original's and count twice against every other source (28 corroborations became 70 with a
+    copy of each seed document). It is left out rather than kept and grouped with its original:
+    it holds no claim, quote or offset that the original does not, and a source in the graph that
+    must stay out of the comparisons would mislead every query that counts sources. The report,
+    build.json and ``kg build`` name each copy and the document it repeats.
+    """
+    first: dict[str, Document] = {}
+    kept: list[Document] = []
+    copies: list[tuple[Document, Document]] = []
+    for doc in sorted(documents, key=lambda d: d.doc_id):
+        original = first.setdefault(_content_key(doc.text), doc)
+        if original is doc:
+            kept.append(doc)
+        else:
+            copies.append((doc, original))
+    return kept, copies
+
+
+def _turtle_file(path: Path, graph: Graph) -> Graph:
+    """Parse an ontology/ file into ``graph``; a missing or malformed one is a configuration error."""
+    try:
+        text = storage.read_text(path)
+    except StorageError as e:
+        raise ConfigError(e.message, path=path, hint="ontology/ is part of the project: restore the file") from e
+    try:
+        return graph.parse(data=text, format="turtle")
+    except SyntaxError as e:  # rdflib's BadSyntax, with the 0-based line of the problem
+        line = getattr(e, "lines", None)
+        raise ConfigError(f"invalid Turtle: {getattr(e, '_why', e)}", path=path,
+                          line=line + 1 if isinstance(line, int) else None) from e
+
+
+def _copy_warnings(copies: list[tuple[Document, Document]]) -> list[str]:
+    return [f"{copy.path}: the same text as {original.path}; left out of the build, since a copy is not an "
+            "independent source" for copy, original in copies]
+
+
+def _manifest(report: BuildReport, documents: list[Document], files: dict[str, bytes], reasoner: str) -> bytes:
+    """build.json: what was built from what, with ids and file names only, so it is the same anywhere."""
+    manifest = {
+        "documents": {d.doc_id: hashlib.sha256(d.text.encode("utf-8")).hexdigest() for d in documents},
+        "duplicates": dict(report.duplicates),
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+        "counts": {
+            "documents": report.documents,
+            "entities": dict(report.entities_by_type),
+            "claims": report.claims,
+            "mentions": report.mentions,
+            "conflicts": report.conflicts,
+            "corroborations": report.corroborations,
+            "asserted_triples": report.asserted_triples,
+            "inferred_triples": report.inferred_triples,
+        },
+        "reasoner": reasoner,
+    }
+    manifest["build_id"] = hashlib.sha256(json.dumps(manifest["files"], sort_keys=True).encode()).hexdigest()[:16]
+    return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _data_graphs(corpus: ResolvedCorpus, documents: list[Document], comparisons: Sequence[Comparison]) -> list[Graph]:
+    """The entity graph, one graph per source, and the analysis graph."""
+    rules = sorted({c.rule for c in corpus.claims} | {m.rule for m in corpus.mentions})
+    units = sorted({c.value.unit for c in corpus.claims if isinstance(c.value, Quantity) and c.value.unit})
+    graphs = [entities_graph(corpus.entities, documents, rules, units, GRAPH_ENTITIES)]
+    claims_of: dict[str, list[Claim]] = defaultdict(list)
+    mentions_of: dict[str, list[Mention]] = defaultdict(list)
+    for c in corpus.claims:
+        claims_of[c.doc_id].append(c)
+    for m in corpus.mentions:
+        mentions_of[m.doc_id].append(m)
+    for doc in documents:
+        graphs.append(source_graph_for(doc, claims_of[doc.doc_id], mentions_of[doc.doc_id], source_graph(doc.doc_id)))
+    graphs.append(analysis_graph(comparisons, GRAPH_ANALYSIS))
+    return graphs
+
+
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
                 progress: Progress = _silent, validate: bool = True) -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock."""
     timer = _Timer()
-    documents = sorted(documents, key=lambda d: d.doc_id)
+    documents, copies = find_duplicates(documents)
     with timer.stage("extract"):
         extractor = make_extractor(settings)
         extractions = []
@@ -77,24 +165,12 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         corpus = resolve_entities(extractions, settings.registry)
     with timer.stage("compare"):
         progress("compare", None)
-        comparisons = compare_claims(list(corpus.claims))
+        judgement = judge_claims(list(corpus.claims))
+        comparisons = judgement.comparisons
     with timer.stage("rdf"):
         progress("rdf", None)
-        ontology = new_graph(GRAPH_ONTOLOGY)
-        ontology.parse(data=storage.read_text(settings.ontology_file), format="turtle")
-        rules = sorted({c.rule for c in corpus.claims} | {m.rule for m in corpus.mentions})
-        units = sorted({c.value.unit for c in corpus.claims if isinstance(c.value, Quantity) and c.value.unit})
-        graphs = [ontology, entities_graph(corpus.entities, documents, rules, units, GRAPH_ENTITIES)]
-        claims_of: dict[str, list[Claim]] = defaultdict(list)
-        mentions_of: dict[str, list[Mention]] = defaultdict(list)
-        for c in corpus.claims:
-            claims_of[c.doc_id].append(c)
-        for m in corpus.mentions:
-            mentions_of[m.doc_id].append(m)
-        for doc in documents:
-            graphs.append(source_graph_for(doc, claims_of[doc.doc_id], mentions_of[doc.doc_id],
-                                           source_graph(doc.doc_id)))
-        graphs.append(analysis_graph(comparisons, GRAPH_ANALYSIS))
+        ontology = _turtle_file(settings.ontology_file, new_graph(GRAPH_ONTOLOGY))
+        graphs = [ontology, *_data_graphs(corpus, documents, comparisons)]
     with timer.stage("reason"):
         progress("reason", None)
         inferred = new_graph(GRAPH_INFERRED)
@@ -103,9 +179,9 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
     if validate:
         with timer.stage("validate"):
             progress("validate", None)
-            shapes = Graph().parse(data=storage.read_text(settings.shapes_file), format="turtle")
+            shapes = _turtle_file(settings.shapes_file, Graph())
             # The ontology is left out: the inferred graph already holds every superclass the shapes target.
-            report = check_shapes(merge(graphs[1:] + [inferred]), shapes)
+            report = check_shapes(merge([*graphs[1:], inferred]), shapes)
             if not report.conforms:
                 raise ValidationError(
                     f"the built graph breaks {report.violations} SHACL constraint(s):\n{report.text}",
@@ -118,7 +194,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         files: dict[str, bytes] = {
             "asserted.ttl": asserted_ttl,
             "inferred.ttl": to_turtle(inferred),
-            "dataset.trig": to_trig(graphs + [inferred]),
+            "dataset.trig": to_trig([*graphs, inferred]),
         }
     types = Counter(t for e in corpus.entities for t in e.types)
     report_ = BuildReport(
@@ -131,25 +207,10 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         asserted_triples=asserted_count,
         inferred_triples=len(inferred),
         seconds_by_stage=tuple(timer.seconds.items()),
-        warnings=tuple(w for x in extractions for w in x.warnings),
+        warnings=(*_copy_warnings(copies), *(w for x in extractions for w in x.warnings), *judgement.warnings),
+        duplicates=tuple((copy.doc_id, original.doc_id) for copy, original in copies),
     )
-    manifest = {
-        "documents": {d.doc_id: hashlib.sha256(d.text.encode("utf-8")).hexdigest() for d in documents},
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
-        "counts": {
-            "documents": report_.documents,
-            "entities": dict(report_.entities_by_type),
-            "claims": report_.claims,
-            "mentions": report_.mentions,
-            "conflicts": report_.conflicts,
-            "corroborations": report_.corroborations,
-            "asserted_triples": report_.asserted_triples,
-            "inferred_triples": report_.inferred_triples,
-        },
-        "reasoner": reasoner,
-    }
-    manifest["build_id"] = hashlib.sha256(json.dumps(manifest["files"], sort_keys=True).encode()).hexdigest()[:16]
-    files["build.json"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    files["build.json"] = _manifest(report_, documents, files, reasoner)
     return BuildResult(graphs=graphs, inferred=inferred, files=files, report=report_, extractions=extractions)
 
 

@@ -25,21 +25,24 @@ import yaml
 
 from .errors import InputError, SidecarError, StorageError
 from .models import Document, DocumentMeta
+from .namespaces import iri_problem, is_language_tag
 from .saved import SavedQuery, parse_saved_query
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "SIDECAR_SUFFIX",
-    "list_corpus",
-    "read_document",
-    "read_corpus",
-    "read_text",
-    "write_graph_dir",
-    "recover_graph_dir",
-    "read_graph_file",
     "draft_sidecar",
-    "write_sidecar",
+    "list_corpus",
+    "read_corpus",
+    "read_corpus_text",
+    "read_document",
+    "read_graph_file",
+    "read_input_text",
     "read_saved_queries",
+    "read_text",
+    "recover_graph_dir",
+    "write_graph_dir",
+    "write_sidecar",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -49,10 +52,39 @@ _ISO_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))
 
 
 def list_corpus(corpus_dir: Path) -> list[Path]:
-    """The documents of a corpus: its ``*.txt`` files, in name order."""
+    """The documents of a corpus: its ``*.txt`` files, in name order, each checked to be one we may read."""
     if not corpus_dir.is_dir():
         raise InputError("corpus folder not found", path=corpus_dir, hint="create it and put documents in it")
-    return sorted(p for p in corpus_dir.iterdir() if p.suffix == ".txt" and p.is_file())
+    docs = sorted(p for p in corpus_dir.iterdir() if p.suffix == ".txt" and (p.is_file() or p.is_symlink()))
+    for doc in docs:
+        _check_name(doc)
+        _check_inside(doc, corpus_dir)
+    return docs
+
+
+def _check_name(path: Path) -> None:
+    """A file name becomes the source's IRI and its identifier in the graph: it must be text."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError("the file name is not valid UTF-8", path=path.parent / ascii(path.name),
+                         hint="rename the file with a UTF-8 name") from e
+
+
+def _check_inside(path: Path, corpus_dir: Path) -> Path:
+    """The file ``path`` really is, refused unless it lies inside the corpus folder.
+
+    A symbolic link is followed only when it stays inside ``corpus/``: one to ``/etc/passwd`` or to a
+    file of another project would otherwise be built and served to anyone who can reach the server.
+    """
+    real = path.resolve()
+    if not real.is_relative_to(corpus_dir.resolve()):
+        raise InputError(f"this is a symbolic link to {real}, outside the corpus folder; it is not read",
+                         path=path, hint=f"copy the file into {corpus_dir} if it belongs to the corpus")
+    if not real.is_file():
+        raise InputError("this is a symbolic link to nothing readable (a broken link or a folder)", path=path,
+                         hint="remove the link or point it at a document in the corpus folder")
+    return real
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -70,87 +102,117 @@ def _decode(path: Path, data: bytes) -> str:
                          hint="convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8") from e
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, real: Path | None = None) -> bytes:
     try:
-        return path.read_bytes()
+        return (real or path).read_bytes()
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", path=path) from e
 
 
-def _sidecar(doc_path: Path) -> DocumentMeta:
+def _load_sidecar(path: Path, real: Path) -> tuple[dict[str, Any], list[str]]:
+    """The sidecar's fields and its lines (to name the line of a bad field)."""
+    try:
+        text = real.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise SidecarError("not valid UTF-8", path=path) from e
+    except OSError as e:
+        raise SidecarError(f"cannot read: {e.strerror}", path=path) from e
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        raise SidecarError(f"invalid YAML: {e.problem}", path=path, line=line) from e
+    if not isinstance(data, dict):
+        raise SidecarError("expected a mapping of fields (title:, kind:, language:, ...)", path=path)
+    return data, text.splitlines()
+
+
+def _line_of(lines: list[str], key: str) -> int | None:
+    return next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), None)
+
+
+def _check_fields(path: Path, data: dict[str, Any], lines: list[str]) -> None:
+    """Every field known and of its type; the values that reach the graph as they are, valid there."""
+    unknown = sorted(set(map(str, data)) - _SIDECAR_KEYS)
+    if unknown:
+        raise SidecarError(f"unknown field {unknown[0]!r}", path=path, line=_line_of(lines, unknown[0]),
+                           hint="fields are " + ", ".join(sorted(_SIDECAR_KEYS)))
+    for key in ("title", "kind", "language"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise SidecarError(f"field {key!r} is required and must be text", path=path, line=_line_of(lines, key))
+    if data["kind"] not in ("encyclopedia", "news"):
+        raise SidecarError(f"kind must be encyclopedia or news, not {data['kind']!r}", path=path,
+                           line=_line_of(lines, "kind"))
+    for key in ("publisher", "author", "licence", "url", "published"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise SidecarError(f"field {key!r} must be text or null (quote dates: \"2025-05-23\")", path=path,
+                               line=_line_of(lines, key))
+    published = data.get("published")
+    if published is not None and not _ISO_DATE.match(published):
+        raise SidecarError(f"published must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {published!r}",
+                           path=path, line=_line_of(lines, "published"))
+    # The language becomes the tag of the title's literal and the URL an IRI of the graph: a value
+    # that is not valid there would make a graph that RDF readers (and kg serve) refuse to load.
+    language = data["language"].strip()
+    if not is_language_tag(language):
+        raise SidecarError(f"language must be a BCP 47 language tag such as en, fa or pt-BR, not {language!r}",
+                           path=path, line=_line_of(lines, "language"),
+                           hint="see https://www.rfc-editor.org/info/bcp47 for the syntax")
+    url = data.get("url")
+    problem = iri_problem(url) if url is not None else None
+    if problem:
+        raise SidecarError(f"url must be an http(s) URL (RFC 3986/3987), not {url!r}: {problem}", path=path,
+                           line=_line_of(lines, "url"),
+                           hint="percent-encode characters such as < > \" and spaces (%3C %3E %22 %20)")
+
+
+def _sidecar(doc_path: Path, corpus_dir: Path) -> DocumentMeta:
     path = doc_path.with_suffix(SIDECAR_SUFFIX)
-    if not path.is_file():
+    if not (path.is_file() or path.is_symlink()):
         raise SidecarError(
             f"no metadata sidecar for {doc_path.name}",
             path=path,
             hint=f"create it (kg sidecar {doc_path} drafts one from what the document states)",
         )
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise SidecarError(f"invalid YAML: {e.problem}", path=path, line=line) from e
-    except UnicodeDecodeError as e:
-        raise SidecarError("not valid UTF-8", path=path) from e
-    if not isinstance(data, dict):
-        raise SidecarError("expected a mapping of fields (title:, kind:, language:, ...)", path=path)
-
-    def line_of(key: str) -> int | None:
-        for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if text.startswith(f"{key}:"):
-                return n
-        return None
-
-    unknown = sorted(set(map(str, data)) - _SIDECAR_KEYS)
-    if unknown:
-        raise SidecarError(f"unknown field {unknown[0]!r}", path=path, line=line_of(unknown[0]),
-                           hint="fields are " + ", ".join(sorted(_SIDECAR_KEYS)))
-    for key in ("title", "kind", "language"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            raise SidecarError(f"field {key!r} is required and must be text", path=path, line=line_of(key))
-    if data["kind"] not in ("encyclopedia", "news"):
-        raise SidecarError(f"kind must be encyclopedia or news, not {data['kind']!r}", path=path, line=line_of("kind"))
-    for key in ("publisher", "author", "licence", "url", "published"):
-        value = data.get(key)
-        if value is not None and not isinstance(value, str):
-            raise SidecarError(f"field {key!r} must be text or null (quote dates: \"2025-05-23\")", path=path,
-                               line=line_of(key))
-    published = data.get("published")
-    if published is not None and not _ISO_DATE.match(published):
-        raise SidecarError(f"published must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {published!r}",
-                           path=path, line=line_of("published"))
-    url = data.get("url")
-    if url is not None and not re.match(r"^https?://\S+$", url):
-        raise SidecarError(f"url must be an http(s) URL, not {url!r}", path=path, line=line_of("url"))
+    data, lines = _load_sidecar(path, _check_inside(path, corpus_dir))
+    _check_fields(path, data, lines)
     return DocumentMeta(
         title=data["title"].strip(),
         kind=data["kind"],
         language=data["language"].strip(),
         publisher=data.get("publisher"),
         author=data.get("author"),
-        published=published,
+        published=data.get("published"),
         licence=data.get("licence"),
-        url=url,
+        url=data.get("url"),
         title_supplied=bool(data.get("title_supplied", False)),
     )
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read and check one corpus document and its sidecar."""
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, corpus_dir: Path | None = None) -> Document:
+    """Read and check one corpus document and its sidecar.
+
+    ``corpus_dir`` (default: the document's folder) is where the document and its sidecar must lie,
+    symbolic links resolved.
+    """
+    corpus_dir = corpus_dir if corpus_dir is not None else path.parent
+    _check_name(path)
+    real = _check_inside(path, corpus_dir)
     try:
-        size = path.stat().st_size
+        size = real.stat().st_size
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror}", path=path) from e
     if size > max_bytes:
         raise InputError(f"document is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path,
                          hint="split it, or raise the limit with kg build --max-bytes")
-    text = _decode(path, _read_bytes(path))
-    return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path))
+    text = _decode(path, _read_bytes(path, real))
+    return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path, corpus_dir))
 
 
 def read_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """Every document of a corpus, checked."""
-    docs = [read_document(p, max_bytes) for p in list_corpus(corpus_dir)]
+    docs = [read_document(p, max_bytes, corpus_dir) for p in list_corpus(corpus_dir)]
     if not docs:
         raise InputError("the corpus has no documents (*.txt)", path=corpus_dir)
     for side in sorted(corpus_dir.glob(f"*{SIDECAR_SUFFIX}")):
@@ -158,6 +220,19 @@ def read_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Do
             raise SidecarError("sidecar without a document", path=side,
                                hint="remove it or add the document it describes")
     return docs
+
+
+def read_corpus_text(corpus_dir: Path, name: str) -> str:
+    """The text of the corpus file ``name`` (as the graph records it), for the server's source reader.
+
+    The same rules as a build: a name with a folder in it, or a symbolic link that leads out of the
+    corpus folder, is refused (``InputError``), so the server never shows a file the build did not read.
+    """
+    path = corpus_dir / name
+    if Path(name).name != name or name.startswith("."):
+        raise InputError("not the name of a file in the corpus folder", path=path)
+    real = _check_inside(path, corpus_dir)
+    return _decode(path, _read_bytes(path, real))
 
 
 def read_text(path: Path) -> str:
@@ -168,12 +243,42 @@ def read_text(path: Path) -> str:
         raise StorageError(f"cannot read: {e.strerror}", path=path) from e
 
 
+def read_input_text(path: Path) -> str:
+    """Read a UTF-8 text file a user names on the command line (a gold file of ``kg eval``).
+
+    Unlike the project's own files, a missing or undecodable one is the user's input to fix: an
+    ``InputError`` naming the file, and the line of the first byte that is not UTF-8."""
+    data = _read_bytes(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})", path=path,
+                         line=data[: e.start].count(b"\n") + 1, hint="save the file as UTF-8") from e
+
+
 def _backup(graph_dir: Path) -> Path:
     return graph_dir.with_name(graph_dir.name + ".previous")
 
 
+_WRITABLE_HINT = ("check that the project folder is writable (not a read-only mount) and its disk has room; "
+                  "the graph that was there is left as it was")
+
+
+def _storage_error(what: str, e: OSError, graph_dir: Path) -> StorageError:
+    """An OSError of graph/ as the error users see, naming the file it was about."""
+    where = e.filename if isinstance(e.filename, str) else graph_dir
+    return StorageError(f"{what}: {e.strerror or e}", path=where, hint=_WRITABLE_HINT)
+
+
 def recover_graph_dir(graph_dir: Path) -> None:
     """Finish or undo a swap that a killed build left half done."""
+    try:
+        _recover(graph_dir)
+    except OSError as e:
+        raise _storage_error("cannot repair the graph folder left by an interrupted build", e, graph_dir) from e
+
+
+def _recover(graph_dir: Path) -> None:
     backup = _backup(graph_dir)
     if backup.is_dir() and not graph_dir.exists():
         backup.rename(graph_dir)
@@ -196,13 +301,24 @@ def _graph_lock(graph_dir: Path) -> Iterator[None]:
 
 
 def write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
-    """Replace ``graph_dir`` with exactly ``files``, atomically."""
-    with _graph_lock(graph_dir):
-        _write_graph_dir(graph_dir, files)
+    """Replace ``graph_dir`` with exactly ``files``, atomically.
+
+    Whatever the operating system refuses (a read-only or full disk, a folder that is a file) ends in
+    a ``StorageError`` naming the path, never a traceback, and leaves the previous graph/ in place.
+    """
+    if graph_dir.exists() and not graph_dir.is_dir():
+        # Swapping would move the user's file aside and put a folder in its place: refuse instead.
+        raise StorageError("this is not a folder, so the graph cannot be written here", path=graph_dir,
+                           hint="move the file away (kg build writes graph/ as a folder of its own)")
+    try:
+        with _graph_lock(graph_dir):
+            _write_graph_dir(graph_dir, files)
+    except OSError as e:
+        raise _storage_error("cannot write the graph", e, graph_dir) from e
 
 
 def _write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
-    recover_graph_dir(graph_dir)
+    _recover(graph_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{graph_dir.name}-tmp-", dir=graph_dir.parent))
     try:
         for name, data in sorted(files.items()):
@@ -218,10 +334,10 @@ def _write_graph_dir(graph_dir: Path, files: dict[str, bytes]) -> None:
         _fsync_dir(graph_dir.parent)
         if backup.exists():
             shutil.rmtree(backup)
-    except OSError as e:
+    except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
-        recover_graph_dir(graph_dir)
-        raise StorageError(f"cannot write the graph: {e.strerror}", path=graph_dir) from e
+        _recover(graph_dir)
+        raise
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -239,7 +355,10 @@ def read_graph_file(graph_dir: Path, name: str) -> bytes:
     path = graph_dir / name
     if not path.is_file():
         raise StorageError("the graph has not been built", path=path, hint="run kg build")
-    return path.read_bytes()
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise StorageError(f"cannot read: {e.strerror}", path=path) from e
 
 
 def draft_sidecar(path: Path) -> str:
