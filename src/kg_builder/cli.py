@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,10 @@ from . import storage
 from .config import load_settings
 from .errors import KgError
 from .models import BuildReport
+
+if TYPE_CHECKING:  # kg eval loads its module when it runs; these are for type hints only
+    from .config import Settings
+    from .evaluate import EvalReport, Score
 
 app = typer.Typer(
     name="kg",
@@ -90,7 +94,8 @@ def build(
     root: RootOption = None,
     reasoner: Annotated[str, typer.Option(help="OWL-RL backend: owlrl (default) or reasonable (faster).")] = "owlrl",
     max_bytes: Annotated[int, typer.Option(help="Largest document accepted, in bytes.")] = storage.DEFAULT_MAX_BYTES,
-    check: Annotated[bool, typer.Option("--check", help="Build in memory and fail (exit 6) if graph/ differs.")] = False,
+    check: Annotated[bool, typer.Option("--check",
+                                        help="Build in memory and fail (exit 6) if graph/ differs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary.")] = False,
 ) -> None:
     """Build graph/ from the documents in corpus/.
@@ -179,7 +184,8 @@ def validate(root: RootOption = None) -> None:
 @app.command()
 def sidecar(
     document: Annotated[Path, typer.Argument(help="A text document (in corpus/ or elsewhere).")],
-    write: Annotated[bool, typer.Option("--write", help="Write it next to the document instead of printing it.")] = False,
+    write: Annotated[bool, typer.Option("--write",
+                                        help="Write it next to the document instead of printing it.")] = False,
 ) -> None:
     """Draft the metadata sidecar of a document from what the document itself states.
 
@@ -236,7 +242,8 @@ def serve(
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def query(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A saved query's name (queries/NAME.rq), or - to read a query from stdin.")],
+    name: Annotated[str, typer.Argument(
+        help="A saved query's name (queries/NAME.rq), or - to read a query from stdin.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or tsv.")] = "table",
     inferred: Annotated[bool, typer.Option("--inferred/--asserted", help="Include inferred triples.")] = True,
     root: RootOption = None,
@@ -254,7 +261,8 @@ def query(
     while extra:
         flag = extra.pop(0)
         if flag not in ("-p", "--param") or len(extra) < 2:
-            err.print(f"error: unexpected {flag!r}: parameters are given as -p NAME VALUE", style="red", highlight=False)
+            err.print(f"error: unexpected {flag!r}: parameters are given as -p NAME VALUE", style="red",
+                      highlight=False)
             raise typer.Exit(2)
         key, value = extra.pop(0), extra.pop(0)
         params[key] = value
@@ -273,12 +281,15 @@ def query(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle, ntriples, jsonld, trig or quickstatements.")] = "turtle",
-    inferred: Annotated[bool, typer.Option("--inferred/--asserted", help="Include the triples OWL-RL inferred.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="turtle, ntriples, jsonld, trig or quickstatements.")] = "turtle",
+    inferred: Annotated[bool, typer.Option("--inferred/--asserted",
+                                           help="Include the triples OWL-RL inferred.")] = False,
     provenance: Annotated[bool, typer.Option(
         "--with-provenance/--no-provenance",
         help="Include sources, claims with quotes and offsets, and the claims as Wikidata statements.")] = True,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write to this file (default: standard output).")] = None,
     root: RootOption = None,
 ) -> None:
     """Export graph/ for linking with Wikidata.
@@ -306,7 +317,8 @@ def export(
 @app.command()
 def link(
     only: Annotated[list[str] | None, typer.Option("--only", help="Only this entity id (repeatable).")] = None,
-    api: Annotated[str | None, typer.Option(help="Wikidata API address (default: from ontology/wikidata.yaml).")] = None,
+    api: Annotated[str | None, typer.Option(
+        help="Wikidata API address (default: from ontology/wikidata.yaml).")] = None,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Where to write the proposals (default: ontology/wikidata-proposals.yaml).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each answer of Wikidata.")] = 20.0,
@@ -320,7 +332,7 @@ def link(
     Example: `kg link --only khorramshahr -o /tmp/proposals.yaml`, then review the file and copy a
     confirmed QID with its evidence into ontology/entities.yaml.
     """
-    from .link import WikidataClient, load_link_settings, propose, proposals_yaml
+    from .link import WikidataClient, load_link_settings, proposals_yaml, propose
 
     settings = _run(lambda: load_settings(root))
     spec = _run(lambda: load_link_settings(settings.ontology_dir / "wikidata.yaml"))
@@ -334,14 +346,125 @@ def link(
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
                       disable=not err.is_terminal) as bar:
             task = bar.add_task("search", total=sum(1 for e in entries if not e.wikidata))
-            proposals = _run(lambda: propose(entries, client, spec,
-                                             progress=lambda name: bar.update(task, advance=1, description=f"search {name}")))
+            def advance(name: str) -> None:
+                bar.update(task, advance=1, description=f"search {name}")
+
+            proposals = _run(lambda: propose(entries, client, spec, progress=advance))
     finally:
         client.close()
     target = output or settings.ontology_dir / "wikidata-proposals.yaml"
     _run(lambda: storage.write_file_atomic(target, proposals_yaml(proposals, client.api_url).encode("utf-8")))
     found = sum(1 for p in proposals if p.candidates)
     err.print(f"wrote {target}: {len(proposals)} entities searched, {found} with candidates", highlight=False)
+
+
+def _eval_dataset(settings: Settings, graph: Path | None, corpora: list[Path]) -> tuple[bytes, str]:
+    """The dataset kg eval scores: graph/ (or --graph), or the --corpus folders built together in memory."""
+    from .errors import InputError, OptionError
+
+    if graph is not None and corpora:
+        raise OptionError("give --graph or --corpus, not both", hint="--corpus builds the folders in memory instead")
+    if not corpora:
+        graph_dir = graph or settings.graph_dir
+        return storage.read_graph_file(graph_dir, "dataset.trig"), str(graph_dir / "dataset.trig")
+    from .pipeline import build_graph
+
+    documents = [d for folder in corpora for d in storage.read_corpus(folder)]
+    stems = [d.doc_id for d in documents]
+    twice = sorted({s for s in stems if stems.count(s) > 1})
+    if twice:
+        raise InputError(f"two --corpus folders hold a document named {twice[0]}", path=corpora[-1],
+                         hint="a document's file stem names its source in the graph: rename one")
+    result = build_graph(settings, documents)
+    for warning in result.report.warnings:
+        err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False, soft_wrap=True)
+    return result.files["dataset.trig"], "the dataset built from " + ", ".join(map(str, corpora))
+
+
+def _evaluation(settings: Settings, gold: Path, graph: Path | None, corpora: list[Path]) -> EvalReport:
+    from .errors import ConfigError, StorageError
+    from .evaluate import evaluate, load_property_table, parse_gold, read_graph_facts
+    from .namespaces import entity_iri
+
+    table_path = settings.ontology_dir / "eval.yaml"
+    try:
+        table = load_property_table(storage.read_text(table_path), str(table_path))
+    except StorageError as e:
+        raise ConfigError(e.message, path=table_path, hint="ontology/ is part of the project: restore the file") from e
+    facts = parse_gold(storage.read_input_text(gold), str(gold), table)
+    dataset, where = _eval_dataset(settings, graph, corpora)
+    demonyms = {str(entity_iri(e.id)): e.demonyms for e in settings.registry.entries}
+    return evaluate(facts, read_graph_facts(dataset, demonyms, path=where))
+
+
+def _percent(value: float | None) -> str:
+    return f"{value:.1%}" if value is not None else "-"
+
+
+def _score_table(title: str, scores: tuple[Score, ...], overall: Score) -> Table:
+    table = Table(title=title, header_style="bold")
+    table.add_column("group")
+    for column in ("matched", "facts", "recall"):
+        table.add_column(column, justify="right")
+    for s in scores:
+        table.add_row(s.group, str(s.matched), str(s.total), _percent(s.recall))
+    table.add_section()
+    table.add_row(overall.group, str(overall.matched), str(overall.total), _percent(overall.recall), style="bold")
+    return table
+
+
+def _print_evaluation(report: EvalReport) -> None:
+    def say(text: str) -> None:
+        out.print(text, highlight=False, markup=False, soft_wrap=True)
+
+    o = report.overall
+    say(f"{report.gold}: {o.matched} of {o.total} gold facts found, strictly ({_percent(o.recall)} recall)")
+    for title, scores in (("Recall by kind", report.by_kind), ("Recall by kind of document", report.by_document_kind),
+                          ("Recall by document", report.by_document)):
+        out.print(_score_table(title, scores, o))
+    say(f"\nMisses ({len(report.misses)}):")
+    for m in report.misses:
+        f = m.fact
+        say(f"  {f.id} [{f.doc} {f.kind}] {f.subject} | {f.property} | {f.value} | \u201c{f.quote}\u201d")
+        say(f"      {m.reason}")
+    if not report.precision:
+        say("\nPrecision: no document is marked exhaustive (a '# exhaustive: DOC ...' line of the gold file)")
+    for p in report.precision:
+        say(f"\nPrecision of {p.doc_id or p.doc}: {p.matched} of {p.total} claims match a gold fact "
+            f"({_percent(p.precision)}); false positives ({len(p.false_positives)}):")
+        for c in p.false_positives:
+            side = f" (side {report.label(c.side)})" if c.side else ""
+            value = c.value_text(report.label)
+            say(f"  {report.label(c.subject)} | {c.property} | {value}{side} | \u201c{c.quote}\u201d")
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold facts, one a line, tab-separated (see the README, "
+                                              "\"Measuring extraction\").")],
+    graph: Annotated[Path | None, typer.Option("--graph", help="A built graph folder (default: the project's "
+                                                               "graph/).")] = None,
+    corpus: Annotated[list[Path] | None, typer.Option(
+        "--corpus", help="Score these corpus folders instead, built together in memory (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    root: RootOption = None,
+) -> None:
+    """Score a built graph against gold facts, strictly: recall by kind and document, each miss, precision.
+
+    A fact counts only as its own document states it (inferred triples never do); precision is given for
+    the documents the gold file marks exhaustive. It reports and exits 0; a malformed gold file exits 3.
+
+    Example: `kg eval gold.tsv --graph graph/`, or what `make eval` runs:
+    `kg eval tests/fixtures/devset/gold.tsv --corpus corpus --corpus tests/fixtures/devset`.
+    """
+    from .evaluate import report_to_dict
+
+    settings = _run(lambda: load_settings(root))
+    report = _run(lambda: _evaluation(settings, gold, graph, corpus or []))
+    if as_json:
+        sys.stdout.write(json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_evaluation(report)
 
 
 def main() -> None:
