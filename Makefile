@@ -5,7 +5,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test browser-deps
+.PHONY: run test lint eval browser-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ run: $(STAMP)
 	$(VENV)/bin/kg build --check --quiet || $(VENV)/bin/kg build
 	$(VENV)/bin/kg serve
 
+## eval: score the builder on the development set (tests/fixtures/devset/), built in memory with corpus/
+## (the gold's conflict and agree rows compare the news texts with the seeds): recall, misses, precision
+eval: $(STAMP)
+	$(VENV)/bin/kg eval tests/fixtures/devset/gold.tsv --corpus corpus --corpus tests/fixtures/devset
+
 ## test: run the whole test suite
 test: $(STAMP) browser-deps
 	$(PY) -m pytest -q
+
+## lint: ruff and mypy --strict on src/ (CI runs it before the tests)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src
+	$(VENV)/bin/mypy

@@ -65,24 +65,43 @@ def _assert_error_shape(r: httpx.Response, status: int | None = None) -> dict[st
     return error
 
 
-BAD_ID_PATHS = [b"/id/entity/a%3Cb", b"/id/%00", b'/id/entity/"x"', b"/id/entity/%22x%22", b"/id/entity/a%20b",
-                b"/id/entity/a\\b", b"/id/entity/a%5Cb", b"/id/entity/a{b}", b"/id/entity/a|b", b"/id/entity/%7F",
-                b"/id/entity/%ff", b"/id/%ED%A0%80", b"/id/entity/%25", b"/id/entity/a%23b%23c",
-                b"/id/entity/" + b"a" * 5000]
+# Request paths arrive percent-decoded; each segment is encoded again as the builder encodes minted
+# IRIs (a file "a b.txt" is source/a%20b), so these name well-formed IRIs that the graph does not hold.
+ENCODED_ID_PATHS = [b"/id/entity/a%3Cb", b"/id/%00", b'/id/entity/"x"', b"/id/entity/%22x%22", b"/id/entity/a%20b",
+                    b"/id/entity/a\\b", b"/id/entity/a%5Cb", b"/id/entity/a{b}", b"/id/entity/a|b", b"/id/entity/%7F",
+                    b"/id/entity/%ff", b"/id/%ED%A0%80", b"/id/entity/%25", b"/id/entity/a%23b%23c"]
 
 
-@pytest.mark.parametrize("raw_path", BAD_ID_PATHS, ids=lambda p: p.decode("latin-1")[:40])
-def test_an_id_path_that_is_not_an_iri_is_400(client: httpx.Client, raw_path: bytes) -> None:
+@pytest.mark.parametrize("raw_path", ENCODED_ID_PATHS, ids=lambda p: p.decode("latin-1")[:40])
+def test_an_id_path_with_characters_no_iri_holds_is_encoded_and_404(client: httpx.Client, raw_path: bytes) -> None:
+    error = _assert_error_shape(_raw(client, raw_path, "text/turtle"), 404)
+    assert error["type"] == "not_found"
+    page = _raw(client, raw_path, "text/html")  # a browser gets the site's error page, with the same status
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+
+
+def test_an_id_path_longer_than_any_iri_is_400(client: httpx.Client) -> None:
+    raw_path = b"/id/entity/" + b"a" * 5000
     error = _assert_error_shape(_raw(client, raw_path, "text/turtle"), 400)
     assert error["type"] == "bad_iri" and error["hint"]
-    page = _raw(client, raw_path, "text/html")  # a browser gets the site's error page, with the same status
+    page = _raw(client, raw_path, "text/html")
     assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
     assert "<h1>Not an IRI</h1>" in page.text
 
 
+def test_request_paths_name_the_iris_the_builder_mints() -> None:
+    from kg_builder.browse import iri_of_path
+    from kg_builder.namespaces import DATA_BASE, source_iri
+
+    assert iri_of_path("source/a b<c>") == str(source_iri("a b<c>")) == DATA_BASE + "source/a%20b%3Cc%3E"
+    assert iri_of_path("entity/khorramshahr") == DATA_BASE + "entity/khorramshahr"
+
+
 def test_the_error_page_escapes_what_the_request_sent(client: httpx.Client) -> None:
     page = _raw(client, b"/id/entity/%3Cscript%3Ealert(1)%3C/script%3E", "text/html")
-    assert page.status_code == 400 and "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
+    assert page.status_code == 404 and "<script>alert" not in page.text
+    page = client.get("/search", params={"q": "<script>alert(1)</script>"}, headers={"Accept": "text/html"})
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
 
 
 @pytest.mark.parametrize("value", ["<>", "a b", "\x00", "javascript:x", "", "https://example.org/x",

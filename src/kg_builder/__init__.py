@@ -8,17 +8,17 @@ from .errors import ConfigError, InfoboxError, InputError, KgError, SidecarError
 from .pipeline import BuildResult, build_graph, run_build
 
 __all__ = [
-    "Settings",
-    "load_settings",
     "BuildResult",
-    "build_graph",
-    "run_build",
-    "KgError",
     "ConfigError",
-    "InputError",
-    "SidecarError",
     "InfoboxError",
-    "ValidationError",
+    "InputError",
+    "KgError",
+    "Settings",
+    "SidecarError",
     "StorageError",
+    "ValidationError",
+    "build_graph",
+    "load_settings",
+    "run_build",
 ]
 __version__ = "0.1.0"

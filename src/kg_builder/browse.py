@@ -13,15 +13,16 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypedDict
 
 import pyoxigraph as ox
 
 from .errors import OptionError
-from .namespaces import DATA_BASE, GRAPH_ENTITIES, GRAPH_INFERRED, ONTOLOGY_BASE
+from .namespaces import DATA_BASE, GRAPH_ENTITIES, GRAPH_INFERRED, ONTOLOGY_BASE, iri_segment
 
 __all__ = ["ENTITY_BASE", "MAX_IRI_LENGTH", "MAX_SEARCH_LENGTH", "BadIri", "Catalogue", "ClaimView", "EntityView",
-           "Explanation", "SearchTooLong", "Segment", "SourceView", "Span", "Term", "anchor_id", "check_iri",
-           "iri_of_path", "local_path", "segments"]
+           "Explanation", "OxTerm", "Place", "QuadTerms", "SearchTooLong", "Segment", "SourceView", "Span", "Term",
+           "TimelineEvent", "anchor_id", "check_iri", "iri_of_path", "local_path", "segments", "value_of"]
 
 INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 ENTITIES = ox.NamedNode(str(GRAPH_ENTITIES))
@@ -40,6 +41,46 @@ PREFIX prov:   <http://www.w3.org/ns/prov#>
 """
 
 
+# A term as Oxigraph gives it: besides IRIs, blank nodes and literals, an RDF-star triple may stand as a term.
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# A quad as ``Catalogue.triples_about`` lists it: (subject, predicate, object, graph name).
+QuadTerms = tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode, OxTerm,
+                  ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+# A query solution: variable name -> its value, None where an OPTIONAL part left it unbound.
+_Row = dict[str, OxTerm | None]
+
+
+def value_of(term: OxTerm | None) -> str:
+    """The value (IRI, blank node id or lexical form) of a term a query or pattern always binds."""
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    raise TypeError(f"expected an IRI, a blank node or a literal, not {term!r}")
+
+
+def _literal(term: OxTerm | None) -> ox.Literal:
+    if isinstance(term, ox.Literal):
+        return term
+    raise TypeError(f"expected a literal, not {term!r}")
+
+
+def _iri(term: OxTerm | None) -> ox.NamedNode:
+    if isinstance(term, ox.NamedNode):
+        return term
+    raise TypeError(f"expected an IRI, not {term!r}")
+
+
+def _subject(term: OxTerm | None) -> ox.NamedNode | ox.BlankNode | ox.Triple:
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Triple):
+        return term
+    raise TypeError(f"expected a subject (an IRI, a blank node or a triple), not {term!r}")
+
+
+def _object(term: OxTerm | None) -> OxTerm:
+    if term is not None:
+        return term
+    raise TypeError("expected a term, not an unbound variable")
+
+
 def local_path(iri: str) -> str | None:
     """The path on our server where an IRI of our data resolves (``/id/...``), or None for others."""
     if iri.startswith(DATA_BASE):
@@ -48,7 +89,11 @@ def local_path(iri: str) -> str | None:
 
 
 def iri_of_path(path: str) -> str:
-    return DATA_BASE + path
+    """The IRI a request path under /id/ names. The path arrives percent-decoded; minted IRIs are
+    percent-encoded (``source/a%20b``), so each segment is encoded again as the builder encodes it."""
+    # A lone surrogate (an undecodable request) names nothing: it becomes U+FFFD, which no IRI holds.
+    path = path.encode("utf-8", "replace").decode("utf-8")
+    return DATA_BASE + "/".join(iri_segment(segment) for segment in path.split("/"))
 
 
 # Every IRI the builder mints is far shorter; a longer one can only come from a crafted request.
@@ -177,6 +222,28 @@ class SourceView:
     problem: str | None = None
 
 
+class TimelineEvent(TypedDict):
+    """A dated event as the timeline draws it (``/api/timeline``)."""
+
+    iri: str
+    label: str
+    url: str | None
+    start: str | None  # the earliest start (or point in time) any source gives
+    end: str | None  # the latest end any source gives
+    sources: int  # how many sources date it
+
+
+class Place(TypedDict):
+    """A place with coordinates as the map draws it (``/api/places``)."""
+
+    iri: str
+    label: str
+    url: str | None
+    type: str
+    lat: float
+    lon: float
+
+
 # No name or alias is anywhere near this long; a longer search can only be a crafted request.
 MAX_SEARCH_LENGTH = 500
 
@@ -211,13 +278,15 @@ class Catalogue:
 
     # --- basic lookups -----------------------------------------------------------------------------
 
-    def _select(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[dict[str, object]]:
+    def _select(self, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[_Row]:
         # Oxigraph binds only projected variables (SEP-0007): add the bound ones to the projection.
         head = re.match(r"\s*SELECT\s+(DISTINCT\s+)?(\*)?", query)
         if bindings and head and not head.group(2):
             query = query[:head.end()] + " ".join(f"?{k}" for k in bindings) + " " + query[head.end():]
         result = self.store.query(PREFIXES + query, use_default_graph_as_union=True,
                                   substitutions={ox.Variable(k): v for k, v in bindings.items()})
+        # A SELECT query answers solutions (this never runs an ASK or CONSTRUCT).
+        assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names} for row in result]
 
@@ -230,7 +299,7 @@ class Catalogue:
             s, p, lit = row["s"], row["p"], row["l"]
             if not isinstance(s, ox.NamedNode) or not isinstance(lit, ox.Literal):
                 continue
-            rank = 0 if p.value.endswith("prefLabel") else 1 if lit.language in ("en", None) else 2
+            rank = 0 if value_of(p).endswith("prefLabel") else 1 if lit.language in ("en", None) else 2
             if s.value not in best or rank < best[s.value][0]:
                 best[s.value] = (rank, lit.value)
         return {k: v for k, (_, v) in best.items()}
@@ -257,7 +326,7 @@ class Catalogue:
         rest = iri[len(DATA_BASE):] if iri.startswith(DATA_BASE) else ""
         return rest.split("/", 1)[0] if "/" in rest else "other"
 
-    def triples_about(self, iri: str) -> list[tuple[object, object, object, object]]:
+    def triples_about(self, iri: str) -> list[QuadTerms]:
         """Every quad with the IRI (or one of its fragments: #target, #position...) as subject, or as object."""
         node = ox.NamedNode(iri)
         quads = list(self.store.quads_for_pattern(node, None, None))
@@ -275,8 +344,8 @@ class Catalogue:
         for row in self._select("""SELECT DISTINCT ?e ?l WHERE {
                 VALUES ?p { skos:prefLabel skos:altLabel rdfs:label } ?e ?p ?l .
                 FILTER(STRSTARTS(STR(?e), "https://w3id.org/kg-builder/id/entity/")) }"""):
-            lit = row["l"]
-            names.append((_fold(lit.value), lit.value, lit.language or "", row["e"].value))
+            lit = _literal(row["l"])
+            names.append((_fold(lit.value), lit.value, lit.language or "", value_of(row["e"])))
         return names
 
     def search(self, query: str, limit: int = 50) -> list[tuple[Term, str, str]]:
@@ -299,19 +368,20 @@ class Catalogue:
 
     # --- explanations of inferred triples ---------------------------------------------------------
 
-    def _asserted(self, s: ox.NamedNode, p: ox.NamedNode, o: object) -> bool:
+    def _asserted(self, s: ox.NamedNode | ox.BlankNode | ox.Triple, p: ox.NamedNode, o: OxTerm) -> bool:
         return any(q.graph_name != INFERRED for q in self.store.quads_for_pattern(s, p, o))
 
-    def _holds(self, s: object, p: ox.NamedNode, o: object) -> bool:
+    def _holds(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> bool:
         return any(True for _ in self.store.quads_for_pattern(s, p, o))
 
-    def explain(self, s: ox.NamedNode, p: ox.NamedNode, o: object) -> Explanation | None:
+    def explain(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode) -> Explanation | None:
         """One derivation of an inferred triple under the OWL 2 RL rules the ontology uses."""
         sel = self._select
         t = self.term
 
-        def premise(a, b, c) -> tuple[Term, Term, Term, bool]:  # type: ignore[no-untyped-def]
-            return (t(a), t(b), t(c), not self._asserted(a, b, c))
+        def premise(a: OxTerm | None, b: OxTerm | None, c: OxTerm | None) -> tuple[Term, Term, Term, bool]:
+            # a, b, c come from the triple and from variables its query always binds.
+            return (t(a), t(b), t(c), not self._asserted(_subject(a), _iri(b), _object(c)))
 
         if p.value == RDF_TYPE:
             for row in sel("SELECT ?d WHERE { ?s a ?d . ?d rdfs:subClassOf ?c . FILTER(?d != ?c) } LIMIT 1", s=s, c=o):
@@ -348,24 +418,25 @@ class Catalogue:
 
     # --- claims ------------------------------------------------------------------------------------
 
-    def _value_text(self, row: dict[str, object]) -> str:
+    def _value_text(self, row: _Row) -> str:
         """A claim's value as a reader says it: "nearly 24,000", "12,000–15,000", "thousands (2,000–9,999)"."""
         value, lower, upper = row.get("value"), row.get("lower"), row.get("upper")
-        approx = isinstance(row.get("approx"), ox.Literal) and row["approx"].value == "true"
-        qualifier = row.get("qualifier").value if isinstance(row.get("qualifier"), ox.Literal) else None
+        approx_term, qualifier_term = row.get("approx"), row.get("qualifier")
+        approx = isinstance(approx_term, ox.Literal) and approx_term.value == "true"
+        qualifier = qualifier_term.value if isinstance(qualifier_term, ox.Literal) else None
         span = None
         if lower is not None and upper is not None:
-            span = f"{_num(lower.value)}–{_num(upper.value)}"
+            span = f"{_num(value_of(lower))}–{_num(value_of(upper))}"
         elif lower is not None:
-            span = f"at least {_num(lower.value)}"
+            span = f"at least {_num(value_of(lower))}"
         elif upper is not None:
-            span = f"at most {_num(upper.value)}"
+            span = f"at most {_num(value_of(upper))}"
         if value is None and span is None:
             text = "(left empty by the source)"
         elif isinstance(value, ox.NamedNode):
             text = self.term(value).label
         elif value is not None:
-            text = _num(value.value) if _is_number(value) else value.value
+            text = _num(value_of(value)) if _is_number(value) else value_of(value)
             if qualifier:
                 text = f"{qualifier} {text}"
             elif approx:
@@ -401,7 +472,7 @@ class Catalogue:
         verdicts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for r in self._select("""SELECT ?a ?b ?kind WHERE { ?c kgo:comparedClaim ?a , ?b . FILTER(?a != ?b)
                                   ?c a ?kind . VALUES ?kind { kgo:Agreement kgo:Disagreement } }"""):
-            verdicts[r["a"].value][r["kind"].value.rsplit("#", 1)[-1]].append(r["b"].value)
+            verdicts[value_of(r["a"])][value_of(r["kind"]).rsplit("#", 1)[-1]].append(value_of(r["b"]))
         return verdicts
 
     def _claim_rows(self, where: str, **bindings: ox.NamedNode) -> list[ClaimRow]:
@@ -410,7 +481,7 @@ class Catalogue:
         out = []
         seen = set()
         for r in rows:
-            iri = r["claim"].value
+            iri = value_of(r["claim"])
             if iri in seen:
                 continue
             seen.add(iri)
@@ -418,8 +489,8 @@ class Catalogue:
             out.append(ClaimRow(
                 iri=iri, url=local_path(iri) or iri, prop=self.term(r["prop"]), value=self._value_text(r),
                 side=self.term(r["side"]) if r.get("side") is not None else None,
-                scope=r["scope"].value if r.get("scope") is not None else None,
-                source=src, quote=r["quote"].value,
+                scope=value_of(r["scope"]) if r.get("scope") is not None else None,
+                source=src, quote=value_of(r["quote"]),
                 reader_url=f"{src.url}?claim={iri.rsplit('/', 1)[-1]}#claim-{iri.rsplit('/', 1)[-1]}",
                 conflicts=tuple(sorted(verdicts.get(iri, {}).get("Disagreement", ()))),
                 agrees=tuple(sorted(verdicts.get(iri, {}).get("Agreement", ()))),
@@ -431,10 +502,12 @@ class Catalogue:
     def entity(self, iri: str) -> EntityView:
         node = ox.NamedNode(iri)
         view = EntityView(self.term(node))
-        for r in self._select("""SELECT ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?e ?p ?l }""",
-                              e=node):
-            kind = {"prefLabel": "preferred", "label": "label", "altLabel": "alias"}[r["p"].value.rsplit("#", 1)[-1]]
-            view.labels.append((r["l"].language or "", r["l"].value, kind))
+        for r in self._select("""SELECT ?p ?l WHERE {
+                                   VALUES ?p { skos:prefLabel rdfs:label skos:altLabel } ?e ?p ?l }""", e=node):
+            label_prop = value_of(r["p"]).rsplit("#", 1)[-1]
+            kind = {"prefLabel": "preferred", "label": "label", "altLabel": "alias"}[label_prop]
+            lit = _literal(r["l"])
+            view.labels.append((lit.language or "", lit.value, kind))
         by_text: dict[tuple[str, str], str] = {}
         for lang, text, kind in view.labels:  # one row per name: preferred > label > alias
             order = {"preferred": 0, "label": 1, "alias": 2}
@@ -443,10 +516,10 @@ class Catalogue:
                 by_text[key] = kind
         view.labels = sorted(((lang, text, kind) for (lang, text), kind in by_text.items()),
                              key=lambda x: (x[0] != "en", x[0], {"preferred": 0, "label": 1, "alias": 2}[x[2]], x[1]))
-        types = {}
+        types: dict[str, bool] = {}
         for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None):
             inferred = q.graph_name == INFERRED
-            types[q.object.value] = types.get(q.object.value, True) and inferred
+            types[value_of(q.object)] = types.get(value_of(q.object), True) and inferred
         for t_iri, inferred in sorted(types.items(), key=lambda kv: (kv[1], self.labels.get(kv[0], kv[0]))):
             t_node = ox.NamedNode(t_iri)
             view.types.append((self.term(t_node), inferred,
@@ -455,27 +528,30 @@ class Catalogue:
                                    FILTER(STRSTARTS(STR(?w), "http://www.wikidata.org/entity/")) }
                                    OPTIONAL { ?e kgo:wikidataEvidence ?ev } OPTIONAL { ?e kgo:reconciliation ?st } }""",
                               e=node):
-            view.wikidata = r["w"].value if r.get("w") is not None else None
-            view.wikidata_evidence = r["ev"].value if r.get("ev") is not None else None
-            view.reconciliation = r["st"].value if r.get("st") is not None else None
+            view.wikidata = value_of(r["w"]) if r.get("w") is not None else None
+            view.wikidata_evidence = value_of(r["ev"]) if r.get("ev") is not None else None
+            view.reconciliation = value_of(r["st"]) if r.get("st") is not None else None
         for r in self._select("""SELECT ?lat ?lon ?ev WHERE { ?e schema:latitude ?lat ; schema:longitude ?lon .
                                    OPTIONAL { ?e kgo:coordinatesEvidence ?ev } }""", e=node):
-            view.coordinates = (r["lat"].value, r["lon"].value, r["ev"].value if r.get("ev") is not None else None)
+            view.coordinates = (value_of(r["lat"]), value_of(r["lon"]),
+                                value_of(r["ev"]) if r.get("ev") is not None else None)
         view.outgoing = self._relations(node, outgoing=True)
         view.incoming = self._relations(node, outgoing=False)
-        rows = self._claim_rows("?claim kgo:subject ?e . FILTER NOT EXISTS { ?claim kgo:value ?v . FILTER(isIRI(?v)) }",
-                                e=node)
+        rows = self._claim_rows(
+            "?claim kgo:subject ?e . FILTER NOT EXISTS { ?claim kgo:value ?v . FILTER(isIRI(?v)) }", e=node)
         groups: dict[str, list[ClaimRow]] = defaultdict(list)
         for row in rows:
             groups[row.prop.label].append(row)
-        view.claim_groups = [(name, sorted(items, key=lambda r: ((r.side.label if r.side else ""), r.value, r.source.label)))
-                             for name, items in sorted(groups.items())]
+        view.claim_groups = [
+            (name, sorted(items, key=lambda r: ((r.side.label if r.side else ""), r.value, r.source.label)))
+            for name, items in sorted(groups.items())
+        ]
         for r in self._select("""SELECT ?src (COUNT(?m) AS ?n) (MIN(STR(?m)) AS ?first) WHERE {
                                    ?m a kgo:Mention ; oa:hasBody ?e ; oa:hasTarget/oa:hasSource ?src }
                                  GROUP BY ?e ?src ORDER BY ?src""", e=node):
             src = self.term(r["src"])
-            first = r["first"].value.rsplit("/", 1)[-1]
-            view.mentions.append((src, int(r["n"].value), f"{src.url}?mention={first}#mention-{first}"))
+            first = value_of(r["first"]).rsplit("/", 1)[-1]
+            view.mentions.append((src, int(value_of(r["n"])), f"{src.url}?mention={first}#mention-{first}"))
         return view
 
     def _relations(self, node: ox.NamedNode, *, outgoing: bool) -> list[Relation]:
@@ -488,7 +564,7 @@ class Catalogue:
                 continue
             if q.predicate.value == RDF_TYPE or not q.predicate.value.startswith(ONTOLOGY_BASE):
                 continue
-            key = (q.subject.value, q.predicate.value, q.object.value)
+            key = (value_of(q.subject), q.predicate.value, value_of(q.object))
             flags = found.setdefault(key, {"inferred": True, "curated": False})
             if q.graph_name != INFERRED:
                 flags["inferred"] = False
@@ -515,7 +591,7 @@ class Catalogue:
                  oa:hasTarget/oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
                  OPTIONAL { ?c kgo:extractionRule ?rule }
                  FILTER(?kind IN (kgo:QuantityClaim, kgo:DateClaim, kgo:RelationClaim, kgo:TextClaim)) }""", c=node)
-        kind = r[0]["kind"].value.rsplit("#", 1)[-1] if r else "Claim"
+        kind = value_of(r[0]["kind"]).rsplit("#", 1)[-1] if r else "Claim"
         details = []
         if row.side:
             details.append(("side", row.side.label))
@@ -523,20 +599,21 @@ class Catalogue:
             details.append(("scope", row.scope))
         for d in self._select("""SELECT ?p ?v WHERE { VALUES ?p { kgo:sideLabel kgo:missingField kgo:datePrecision }
                                   ?c ?p ?v }""", c=node):
-            details.append((self.term(d["p"]).label, d["v"].value))
+            details.append((self.term(d["p"]).label, value_of(d["v"])))
         comparisons = []
         for c in self._select("""SELECT ?cmp ?kind ?note WHERE { ?cmp kgo:comparedClaim ?c ; a ?kind ;
                                    kgo:comparisonNote ?note . VALUES ?kind { kgo:Agreement kgo:Disagreement } }""",
                               c=node):
             others = []
-            for o in self._select("SELECT ?o WHERE { ?cmp kgo:comparedClaim ?o FILTER(?o != ?c) }", cmp=c["cmp"], c=node):
-                other = self._claim_rows("", claim=o["o"])
-                others.append(Term(o["o"].value, f"{other[0].value} ({other[0].source.label})" if other
-                                   else self.term(o["o"]).label, local_path(o["o"].value)))
-            comparisons.append(("agrees" if c["kind"].value.endswith("Agreement") else "disagrees",
-                                c["note"].value, others))
-        start = int(r[0]["start"].value) if r else 0
-        end = int(r[0]["end"].value) if r else 0
+            for o in self._select("SELECT ?o WHERE { ?cmp kgo:comparedClaim ?o FILTER(?o != ?c) }",
+                                  cmp=_iri(c["cmp"]), c=node):
+                other = self._claim_rows("", claim=_iri(o["o"]))
+                others.append(Term(value_of(o["o"]), f"{other[0].value} ({other[0].source.label})" if other
+                                   else self.term(o["o"]).label, local_path(value_of(o["o"]))))
+            comparisons.append(("agrees" if value_of(c["kind"]).endswith("Agreement") else "disagrees",
+                                value_of(c["note"]), others))
+        start = int(value_of(r[0]["start"])) if r else 0
+        end = int(value_of(r[0]["end"])) if r else 0
         return ClaimView(
             claim=self.term(node), kind=kind, subject=self.term(r[0]["subject"]) if r else Term("", ""),
             prop=row.prop, value=row.value, details=details, source=row.source, quote=row.quote,
@@ -548,15 +625,15 @@ class Catalogue:
     def sources(self) -> list[tuple[Term, list[tuple[str, str]]]]:
         out = []
         for r in self._select("SELECT ?s WHERE { ?s a kgo:SourceDocument } ORDER BY ?s"):
-            out.append((self.term(r["s"]), self._metadata(r["s"])))
+            out.append((self.term(r["s"]), self._metadata(_iri(r["s"]))))
         return out
 
-    def _metadata(self, node: object) -> list[tuple[str, str]]:
+    def _metadata(self, node: ox.NamedNode) -> list[tuple[str, str]]:
         meta = []
         for r in self._select("""SELECT ?p ?v WHERE { VALUES ?p { schema:genre schema:publisher schema:author
                                    schema:datePublished schema:inLanguage schema:license schema:url schema:identifier
                                    schema:description } ?s ?p ?v } ORDER BY ?p ?v""", s=node):
-            meta.append((r["p"].value.rsplit("/", 1)[-1], r["v"].value))
+            meta.append((value_of(r["p"]).rsplit("/", 1)[-1], value_of(r["v"])))
         return meta
 
     def source(self, iri: str, text: str | None, problem: str | None = None) -> SourceView:
@@ -566,14 +643,13 @@ class Catalogue:
                  ?x oa:hasTarget ?t . ?t oa:hasSource ?src ; oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
                  { ?x a kgo:Mention ; oa:hasBody ?body . BIND("mention" AS ?kind) }
                  UNION { ?x a kgo:Claim ; kgo:property ?prop . BIND("claim" AS ?kind) } }""", src=node):
-            x = r["x"].value
-            if r["kind"].value == "mention":
+            x = value_of(r["x"])
+            start, end = int(value_of(r["start"])), int(value_of(r["end"]))
+            if value_of(r["kind"]) == "mention":
                 body = self.term(r["body"])
-                spans.append(Span(int(r["start"].value), int(r["end"].value), "mention", x, body.url or "",
-                                  f"mention of {body.label}"))
+                spans.append(Span(start, end, "mention", x, body.url or "", f"mention of {body.label}"))
             else:
-                spans.append(Span(int(r["start"].value), int(r["end"].value), "claim", x, local_path(x) or x,
-                                  f"claim: {self.term(r['prop']).label}"))
+                spans.append(Span(start, end, "claim", x, local_path(x) or x, f"claim: {self.term(r['prop']).label}"))
         spans.sort(key=lambda s: (s.start, -s.end, s.kind, s.iri))
         return SourceView(self.term(node), self._metadata(node), text, spans, problem)
 
@@ -583,7 +659,7 @@ class Catalogue:
                          s=ox.NamedNode(iri))
         if not r:
             return None, None
-        return r[0]["id"].value, r[0]["sha"].value if r[0].get("sha") is not None else None
+        return value_of(r[0]["id"]), value_of(r[0]["sha"]) if r[0].get("sha") is not None else None
 
     # --- views ------------------------------------------------------------------------------------
 
@@ -593,7 +669,9 @@ class Catalogue:
         edges: dict[tuple[str, str, str], bool] = {}
         for q in [*self.store.quads_for_pattern(node, None, None), *self.store.quads_for_pattern(None, None, node)]:
             s, p, o = q.subject, q.predicate, q.object
-            if not (isinstance(o, ox.NamedNode) and s.value.startswith(ENTITY_BASE) and o.value.startswith(ENTITY_BASE)):
+            # Only IRIs start with ENTITY_BASE: a blank node's id never does.
+            if not (isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode)
+                    and s.value.startswith(ENTITY_BASE) and o.value.startswith(ENTITY_BASE)):
                 continue
             if not p.value.startswith(ONTOLOGY_BASE) or s == o:
                 continue
@@ -606,7 +684,7 @@ class Catalogue:
                           for (s, p, o), inf in sorted(edges.items())]}
 
     def _node(self, node: ox.NamedNode) -> dict[str, object]:
-        kinds = [q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, ENTITIES)]
+        kinds = [value_of(q.object) for q in self.store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, ENTITIES)]
         kind = self.term(ox.NamedNode(min(kinds))).label if kinds else "entity"
         term = self.term(node)
         return {"id": node.value, "label": term.label, "type": kind, "url": term.url}
@@ -627,35 +705,37 @@ class Catalogue:
         return {"nodes": sorted(nodes.values(), key=lambda n: str(n["id"])),
                 "edges": [edges[k] for k in sorted(edges)]}
 
-    def timeline(self) -> list[dict[str, object]]:
+    def timeline(self) -> list[TimelineEvent]:
         """Events with the dates the sources give: earliest start and latest end over all claims."""
-        events: dict[str, dict[str, object]] = {}
+        events: dict[str, TimelineEvent] = {}
+        sources: dict[str, set[str]] = defaultdict(set)
         for r in self._select("""SELECT ?e ?p ?date ?src WHERE { ?c a kgo:DateClaim ; kgo:subject ?e ; kgo:property ?p ;
                                    kgo:value ?date ; kgo:statedIn ?src }"""):
-            e = r["e"].value
+            e = value_of(r["e"])
+            # "sources" is counted from the set below once every claim is read.
             ev = events.setdefault(e, {"iri": e, "label": self.term(r["e"]).label, "url": local_path(e),
-                                       "start": None, "end": None, "sources": set()})
-            date, prop = r["date"].value, r["p"].value.rsplit("#", 1)[-1]
-            ev["sources"].add(r["src"].value)  # type: ignore[union-attr]
-            if prop in ("startTime", "pointInTime") and (ev["start"] is None or date < ev["start"]):  # type: ignore[operator]
+                                       "start": None, "end": None, "sources": 0})
+            date, prop = value_of(r["date"]), value_of(r["p"]).rsplit("#", 1)[-1]
+            sources[e].add(value_of(r["src"]))
+            if prop in ("startTime", "pointInTime") and (ev["start"] is None or date < ev["start"]):
                 ev["start"] = date
-            if prop in ("endTime",) and (ev["end"] is None or date > ev["end"]):  # type: ignore[operator]
+            if prop in ("endTime",) and (ev["end"] is None or date > ev["end"]):
                 ev["end"] = date
         out = []
-        for ev in events.values():
-            ev["sources"] = len(ev["sources"])  # type: ignore[arg-type]
+        for e, ev in events.items():
+            ev["sources"] = len(sources[e])
             out.append(ev)
         return sorted(out, key=lambda e: (e["start"] or e["end"] or "9999", e["label"]))
 
-    def places(self) -> list[dict[str, object]]:
-        out = []
+    def places(self) -> list[Place]:
+        out: list[Place] = []
         for r in self._select("""SELECT ?p ?lat ?lon ?type WHERE { ?p schema:latitude ?lat ; schema:longitude ?lon .
                                    OPTIONAL { GRAPH ?g { ?p a ?type } FILTER(?g = ?entities) } } ORDER BY ?p""",
                               entities=ENTITIES):
             term = self.term(r["p"])
             out.append({"iri": term.value, "label": term.label, "url": term.url,
                         "type": self.term(r["type"]).label if r.get("type") is not None else "place",
-                        "lat": float(r["lat"].value), "lon": float(r["lon"].value)})
+                        "lat": float(value_of(r["lat"])), "lon": float(value_of(r["lon"]))})
         return out
 
 

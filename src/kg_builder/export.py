@@ -13,10 +13,11 @@ What an export holds:
     Wikidata data (an object that is reconciled is written as its ``wd:Q...`` item), and ``wdt:P625``
     (coordinate location, a WKT point) for places with coordinates;
   - with provenance, every claim of a mapped property as a Wikidata statement (``<claim>#statement``,
-    linked to the claim by ``rdfs:seeAlso``): ``p:Pn`` from its subject, ``ps:Pn`` (and ``psv:Pn`` for quantities with bounds and for dates with their precision),
-    the side it is about as qualifier ``pq:P710`` (participant), and a reference reached through
-    ``prov:wasDerivedFrom`` with ``pr:P248`` (stated in: our source document), ``pr:P854`` (the
-    document's URL, where its sidecar gives one) and ``pr:P1683`` (the quote, in the document's language).
+    linked to the claim by ``rdfs:seeAlso``): ``p:Pn`` from its subject, ``ps:Pn`` (and ``psv:Pn`` for
+    quantities with bounds and for dates with their precision), the side it is about as qualifier
+    ``pq:P710`` (participant), and a reference reached through ``prov:wasDerivedFrom`` with ``pr:P248``
+    (stated in: our source document), ``pr:P854`` (the document's URL, where its sidecar gives one) and
+    ``pr:P1683`` (the quote, in the document's language).
 
 ``quickstatements`` writes the sourced values of reconciled entities as QuickStatements (V1) commands.
 
@@ -29,9 +30,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from .errors import OptionError
 from .namespaces import (
@@ -54,8 +57,19 @@ from .namespaces import (
 )
 from .serialize import to_trig, to_turtle
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "SUFFIXES", "ExportOptions", "read_dataset", "export_graphs", "export_bytes",
-           "quickstatements", "wikidata_properties", "to_ntriples", "to_jsonld"]
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "SUFFIXES",
+    "ExportOptions",
+    "export_bytes",
+    "export_graphs",
+    "quickstatements",
+    "read_dataset",
+    "to_jsonld",
+    "to_ntriples",
+    "wikidata_properties",
+]
 
 FORMATS = ("turtle", "ntriples", "jsonld", "trig", "quickstatements")
 MEDIA_TYPES = {
@@ -109,14 +123,14 @@ def read_dataset(trig: bytes) -> dict[URIRef, Graph]:
 
 def wikidata_properties(ontology: Graph) -> dict[URIRef, str]:
     """Our property -> Wikidata property id, from the ontology's ``kgo:wikidataProperty``."""
-    mapping = {}
+    mapping: dict[URIRef, str] = {}
     for prop, wd in ontology.subject_objects(KGO.wikidataProperty):
         if isinstance(prop, URIRef) and str(wd).startswith(str(WD)):
             mapping[prop] = str(wd)[len(str(WD)):]
     return mapping
 
 
-def _is_entity(node: object) -> bool:
+def _is_entity(node: object) -> TypeGuard[URIRef]:
     return isinstance(node, URIRef) and str(node).startswith(ENTITY_BASE)
 
 
@@ -164,12 +178,12 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
     qids = _qids(graphs.get(GRAPH_ENTITIES, Graph()))
     out = Graph(identifier=GRAPH_WIKIDATA)
 
-    def as_wikidata(node):
-        return qids.get(node, node)
+    def as_wikidata(node: Node) -> Node:
+        return qids.get(node, node) if isinstance(node, URIRef) else node
 
     for g in parts:
         for s, p, o in g:
-            if p in mapping and _is_entity(s):
+            if isinstance(p, URIRef) and p in mapping and _is_entity(s):
                 out.add((s, WDT[mapping[p]], as_wikidata(o)))
             elif p == SCHEMA.latitude and _is_entity(s):
                 lon = g.value(s, SCHEMA.longitude)
@@ -177,17 +191,17 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
                     out.add((s, WDT[COORDINATES], Literal(f"Point({lon} {o})", datatype=GEO_WKT)))
     if not opts.provenance:
         return out
-    sources: dict[URIRef, tuple[str, URIRef | None]] = {}
+    sources: dict[Node, tuple[str, URIRef | None]] = {}
     entities = graphs.get(GRAPH_ENTITIES, Graph())
     for doc in entities.subjects(RDF.type, KGO.SourceDocument):
-        lang = entities.value(doc, SCHEMA.inLanguage)
+        language = entities.value(doc, SCHEMA.inLanguage)
         url = entities.value(doc, SCHEMA.url)
-        sources[doc] = (str(lang) if lang else "en", url if isinstance(url, URIRef) else None)
+        sources[doc] = (str(language) if language else "en", url if isinstance(url, URIRef) else None)
     for g in parts:
         for claim in g.subjects(RDF.type, KGO.Claim):
             prop = g.value(claim, KGO.property)
             subject = g.value(claim, KGO.subject)
-            if prop not in mapping or subject is None:
+            if not isinstance(prop, URIRef) or prop not in mapping or subject is None:
                 continue
             pid = mapping[prop]
             value = g.value(claim, KGO.value)
@@ -208,7 +222,7 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
                 precision = g.value(claim, KGO.datePrecision)
                 if precision is not None:
                     out.add((node, WIKIBASE.timePrecision, precision))
-            elif isinstance(value, Literal) and value.datatype in (XSD.integer, XSD.decimal) or lower or upper:
+            elif (isinstance(value, Literal) and value.datatype in (XSD.integer, XSD.decimal)) or lower or upper:
                 if value is not None:
                     out.add((statement, PS[pid], value))
                 out.add((statement, PSV[pid], node))
@@ -220,6 +234,9 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
                 if upper is not None:
                     out.add((node, WIKIBASE.quantityUpperBound, upper))
             else:
+                # Reached without a value only when a bound is a zero literal (a falsy rdflib Literal),
+                # where rdflib's Graph.add has always refused the missing object.
+                assert value is not None, f"{claim} has bounds but no value"
                 out.add((statement, PS[pid], as_wikidata(value)))
             side = g.value(claim, KGO.claimSide)
             if side is not None:
@@ -242,7 +259,7 @@ def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: Expor
 def export_graphs(graphs: dict[URIRef, Graph], opts: ExportOptions) -> list[Graph]:
     """The named graphs of an export: the selected graphs of the dataset, then the Wikidata layer."""
     parts = _selected(graphs, opts)
-    return parts + [_wikidata_layer(graphs, parts, opts)]
+    return [*parts, _wikidata_layer(graphs, parts, opts)]
 
 
 def to_ntriples(graphs: Iterable[Graph]) -> bytes:
@@ -278,13 +295,14 @@ def _qs_string(text: str) -> str:
     return '"' + " ".join(text.split()).replace('"', "'") + '"'
 
 
-def _qs_value(value, qids: dict[URIRef, URIRef], precision) -> str | None:
+def _qs_value(value: Node | None, qids: dict[URIRef, URIRef], precision: Node | None) -> str | None:
     if isinstance(value, URIRef):
         qid = qids.get(value)
         return str(qid)[len(str(WD)):] if qid is not None else None
     if isinstance(value, Literal):
         if value.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
-            p = int(precision) if precision is not None else {XSD.gYear: 9, XSD.gYearMonth: 10}.get(value.datatype, 11)
+            p = (int(str(precision)) if precision is not None
+                 else {XSD.gYear: 9, XSD.gYearMonth: 10}.get(value.datatype, 11))
             return "+" + str(_date_time(value)) + f"/{p}"
         if value.datatype in (XSD.integer, XSD.decimal):
             return str(value)
@@ -310,7 +328,8 @@ def quickstatements(graphs: dict[URIRef, Graph]) -> bytes:
             continue
         for claim in g.subjects(RDF.type, KGO.Claim):
             subject, prop = g.value(claim, KGO.subject), g.value(claim, KGO.property)
-            if subject not in qids or prop not in mapping:
+            if not isinstance(subject, URIRef) or subject not in qids or not isinstance(prop, URIRef) \
+                    or prop not in mapping:
                 continue
             value = _qs_value(g.value(claim, KGO.value), qids, g.value(claim, KGO.datePrecision))
             if value is None:
@@ -319,7 +338,7 @@ def quickstatements(graphs: dict[URIRef, Graph]) -> bytes:
             quote = g.value(claim, KGO.quote)
             cols = [str(qids[subject])[len(str(WD)):], mapping[prop], value]
             side = g.value(claim, KGO.claimSide)
-            if side in qids:
+            if isinstance(side, URIRef) and side in qids:
                 cols += [PARTICIPANT, str(qids[side])[len(str(WD)):]]
             url = entities.value(source, SCHEMA.url) if source is not None else None
             lang = entities.value(source, SCHEMA.inLanguage) if source is not None else None

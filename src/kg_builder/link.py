@@ -23,8 +23,18 @@ from .config import load_yaml
 from .errors import ConfigError, NetworkError
 from .models import RegistryEntry
 
-__all__ = ["LinkSettings", "Candidate", "Proposal", "WikidataClient", "load_link_settings", "parse_search",
-           "instance_of", "check_type", "propose", "proposals_yaml"]
+__all__ = [
+    "Candidate",
+    "LinkSettings",
+    "Proposal",
+    "WikidataClient",
+    "check_type",
+    "instance_of",
+    "load_link_settings",
+    "parse_search",
+    "proposals_yaml",
+    "propose",
+]
 
 FITS, DOES_NOT_FIT, UNKNOWN = "fits our type", "does not fit our type", "type unknown"
 

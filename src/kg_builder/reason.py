@@ -21,7 +21,7 @@ from rdflib.term import Node
 from .errors import ConfigError
 from .namespaces import DATA_BASE, ONTOLOGY_BASE
 
-__all__ = ["reasoning_input", "apply_owl_rl", "BACKENDS"]
+__all__ = ["BACKENDS", "apply_owl_rl", "reasoning_input"]
 
 BACKENDS = ("owlrl", "reasonable")
 _ENTITY = DATA_BASE + "entity/"
@@ -78,7 +78,7 @@ def _closure_owlrl(g: Graph) -> Graph:
 
 def _closure_reasonable(g: Graph) -> Graph:
     try:
-        import reasonable  # type: ignore[import-not-found]
+        import reasonable
     except ImportError as e:  # pragma: no cover - depends on the optional extra
         raise ConfigError("the 'reasonable' backend is not installed", hint="pip install 'kg-builder[fast]'") from e
     r = reasonable.PyReasoner()

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from .config import type_ancestors
-from .extract import DocumentExtraction, EntityHint, NameFact, norm
+from .extract import DocumentExtraction, NameFact, norm
 from .models import Claim, Entity, EntityValue, Mention, Registry
 from .namespaces import short_hash, slugify
 
@@ -74,7 +74,10 @@ class _Groups:
 def _most_specific(types: Counter[str]) -> str:
     if not types:
         return "Entity"
-    return max(types, key=lambda t: (types[t] + 0.5 * len(type_ancestors(t)) * (t != "Entity"), len(type_ancestors(t)), t))
+    return max(
+        types,
+        key=lambda t: (types[t] + 0.5 * len(type_ancestors(t)) * (t != "Entity"), len(type_ancestors(t)), t),
+    )
 
 
 def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
@@ -141,7 +144,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
         root = groups.find(m.key)
         if groups.curated[root] is not None:
             continue
-        if m.rule == "single-name" or (len(m.text.split()) <= 2 and _most_specific(types.get(root, Counter())) in ("Entity", "Person")):
+        if m.rule == "single-name" or (
+            len(m.text.split()) <= 2 and _most_specific(types.get(root, Counter())) in ("Entity", "Person")
+        ):
             owners = {groups.find(o) for o in by_token.get(norm(m.text), set())}
             if len(owners) == 1:
                 groups.union(m.key, owners.pop())
@@ -172,7 +177,7 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             referenced.add(root)
 
     # Registry places and events that referenced entities sit in, so "located in" chains are whole.
-    curated_needed: set[str] = {groups.curated[r] for r in referenced if groups.curated[r]}  # type: ignore[misc]
+    curated_needed: set[str] = {cid for r in referenced if (cid := groups.curated[r])}
     stack = list(curated_needed)
     while stack:
         e = reg[stack.pop()]
@@ -180,9 +185,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             if target and target not in curated_needed:
                 curated_needed.add(target)
                 stack.append(target)
-    for ident in curated_needed:
-        groups.add(ident)
-        referenced.add(groups.find(ident))
+    for needed in curated_needed:
+        groups.add(needed)
+        referenced.add(groups.find(needed))
 
     entity_key: dict[str, str] = {}
     used: set[str] = set(reg)
@@ -190,8 +195,8 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
     for root in sorted(referenced):
         ident = groups.curated[root]
         if ident is not None:
-            entry = reg[ident]
-            key, label, type_ = entry.id, entry.label, entry.type
+            curated_entry = reg[ident]
+            key, label, type_ = curated_entry.id, curated_entry.label, curated_entry.type
         else:
             forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
             label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
@@ -223,8 +228,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
                 labels.add((f.language, f.name))
             else:
                 aliases.add(f.name)
-        label = entry.label if entry else None
-        if label is None:
+        if entry is not None:
+            label = entry.label
+        else:
             forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
             label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
         type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
@@ -242,23 +248,29 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             relations=tuple(sorted(set(relations))),
         ))
 
-    def k(raw: str) -> str | None:
+    def entity_of(raw: str) -> str | None:
         return entity_key.get(groups.find(raw))
 
     out_claims: list[Claim] = []
     for c in claims:
-        subject = k(c.subject)
+        subject = entity_of(c.subject)
         value = c.value
         if isinstance(value, EntityValue):
-            vk = k(value.key)
+            vk = entity_of(value.key)
             if vk is None:
                 continue
             value = EntityValue(vk)
         if subject is None:
             continue
-        out_claims.append(replace(c, subject=subject, value=value, side=k(c.side) if c.side else None))
-    out_mentions = [replace(m, key=k(m.key)) for m in mentions if k(m.key) is not None]  # type: ignore[arg-type]
-    out_facts = [replace(f, key=k(f.key)) for f in facts if k(f.key) is not None]  # type: ignore[arg-type]
+        out_claims.append(replace(c, subject=subject, value=value, side=entity_of(c.side) if c.side else None))
+    out_mentions: list[Mention] = []
+    for m in mentions:
+        if (mention_key := entity_of(m.key)) is not None:
+            out_mentions.append(replace(m, key=mention_key))
+    out_facts: list[NameFact] = []
+    for f in facts:
+        if (fact_key := entity_of(f.key)) is not None:
+            out_facts.append(replace(f, key=fact_key))
     return ResolvedCorpus(
         entities=tuple(sorted(entities, key=lambda e: e.key)),
         mentions=tuple(sorted(out_mentions, key=lambda m: (m.doc_id, m.start, m.end))),

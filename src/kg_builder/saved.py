@@ -23,7 +23,7 @@ from rdflib.namespace import XSD
 from .errors import ConfigError, ParameterError
 from .namespaces import entity_iri
 
-__all__ = ["Parameter", "SavedQuery", "parse_saved_query", "bind_parameters", "PARAM_TYPES", "VIEWS"]
+__all__ = ["PARAM_TYPES", "VIEWS", "Parameter", "SavedQuery", "bind_parameters", "parse_saved_query"]
 
 PARAM_TYPES = ("entity", "iri", "string", "integer", "decimal", "date", "boolean")
 VIEWS = ("table", "timeline", "graph")

@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from .namespaces import PREFIXES
 
-__all__ = ["to_turtle", "turtle_and_count", "to_trig", "merge"]
+__all__ = ["merge", "to_trig", "to_turtle", "turtle_and_count"]
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
@@ -86,7 +86,7 @@ def _body(by_subject: Grouped, indent: str = "") -> list[str]:
         for p in order:
             objects = sorted(_term(o) for o in preds[p])
             verb = "a" if p == RDF.type else _iri(p)
-            parts.append(f"{indent}    {verb} " + " ,\n{0}        ".format(indent).join(objects))
+            parts.append(f"{indent}    {verb} " + f" ,\n{indent}        ".join(objects))
         lines.append(f"{indent}{_term(s)}\n" + " ;\n".join(parts) + " .\n")
     return lines
 

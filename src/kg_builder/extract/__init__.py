@@ -15,7 +15,7 @@ from .names import NameFact, Patterns, compile_patterns, find_mentions, find_nam
 from .quantities import QuantityLexicon, compile_quantities
 from .statements import extract_statements
 
-__all__ = ["Extractor", "DocumentExtraction", "EntityHint", "NameFact", "make_extractor", "extract_document", "norm"]
+__all__ = ["DocumentExtraction", "EntityHint", "Extractor", "NameFact", "extract_document", "make_extractor", "norm"]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import date
 
 from ..models import DateValue
 
-__all__ = ["DateMention", "find_dates", "date_bounds"]
+__all__ = ["DateMention", "date_bounds", "find_dates"]
 
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
@@ -25,7 +25,10 @@ _DASH = r"\s*(?:–|—|-|to|until|till)\s*"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(rf"(?<![\d-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-3]\d)(?![\d-])")),
     # 24 April – 24 May 1982 / 24 April to 12 May 1982
-    ("dm-dmy", re.compile(rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}(?P<d2>{_DAY})\s+(?P<m2>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
+    ("dm-dmy", re.compile(
+        rf"\b(?P<d1>{_DAY})\s+(?P<m1>{_MONTH}){_DASH}"
+        rf"(?P<d2>{_DAY})\s+(?P<m2>{_MONTH}),?\s+(?P<y>{_YEAR})\b"
+    )),
     # 5–23 July 1943
     ("d-dmy", re.compile(rf"\b(?P<d1>{_DAY}){_DASH}(?P<d2>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     # April – May 1982
@@ -35,7 +38,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),
     ("dm", re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH})\b(?!\s*,?\s*{_YEAR})")),
     ("md", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY})\b(?!\s*,?\s*{_YEAR})(?!\d)")),
-    ("y", re.compile(rf"(?:(?<=\bin\s)|(?<=\bsince\s)|(?<=\bof\s)|(?<=\bby\s)|(?<=\buntil\s))(?P<y>{_YEAR})\b(?![’']s)")),
+    ("y", re.compile(
+        rf"(?:(?<=\bin\s)|(?<=\bsince\s)|(?<=\bof\s)|(?<=\bby\s)|(?<=\buntil\s))"
+        rf"(?P<y>{_YEAR})\b(?![’']s)"
+    )),
 ]
 _ANY_YEAR = re.compile(rf"\b{_YEAR}\b")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from ..config import InfoboxSpec
 from ..models import Claim, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
@@ -15,7 +16,7 @@ from .dates import find_dates
 from .names import Patterns, norm
 from .quantities import QuantityLexicon, find_quantities
 
-__all__ = ["InfoboxResult", "EntityHint", "extract_infobox", "field_spec"]
+__all__ = ["EntityHint", "InfoboxResult", "extract_infobox", "field_spec"]
 
 _SCOPE = re.compile(r"\s*\((?P<scope>[^()]*[A-Za-z][^()]*)\)\s*$")
 
@@ -42,6 +43,15 @@ class InfoboxResult:
     hints: list[EntityHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sides: dict[int, str] = field(default_factory=dict)  # side number -> combatant key
+
+
+class _ClaimContext(TypedDict):
+    """The arguments every claim of one infobox field shares."""
+
+    doc_id: str
+    subject: str
+    side: str | None
+    side_number: int | None
 
 
 def field_spec(spec: InfoboxSpec, key: str) -> tuple[dict[str, object] | None, int | None]:
@@ -124,14 +134,14 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         kind = str(fs.get("kind"))
         prop = str(fs.get("property", "result"))
         side_key = out.sides.get(side) if side is not None else None
-        common = dict(doc_id=doc.doc_id, subject=out.topic, side=side_key, side_number=side)
+        common: _ClaimContext = {"doc_id": doc.doc_id, "subject": out.topic, "side": side_key, "side_number": side}
         if not f.value.strip():
             # The quote of a missing value is the empty field itself: "Combatant2:".
             line_start = text.rfind("\n", 0, f.start) + 1
             key_at = text.index(f.key, line_start)
             out.claims.append(Claim(property=prop if kind != "dates" else "pointInTime", value=None,
                                     start=key_at, end=text.index(":", key_at) + 1, rule=f"infobox-{kind}-missing",
-                                    missing_field=f.key, **common))  # type: ignore[arg-type]
+                                    missing_field=f.key, **common))
             continue
         if kind in ("entities", "events"):
             for a, b in _items(f, spec, text):
@@ -145,7 +155,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                 out.mentions.append(mention)
                 # The claim quotes the item with its marker ("Ahmad ZeidanKIA"); the name is the mention.
                 out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                        rule=f"infobox-{kind}", qualifier=note, **common))  # type: ignore[arg-type]
+                                        rule=f"infobox-{kind}", qualifier=note, **common))
         elif kind == "places":
             items = _items(f, spec, text)
             previous: Mention | None = None
@@ -155,7 +165,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                 out.mentions.append(mention)
                 if i == 0:
                     out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                            rule="infobox-place", **common))  # type: ignore[arg-type]
+                                            rule="infobox-place", **common))
                 if previous is not None:
                     out.claims.append(Claim(doc_id=doc.doc_id, subject=previous.key, property="locatedIn",
                                             value=EntityValue(mention.key), start=previous.start, end=b,
@@ -166,22 +176,22 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
             for d in dates[:1]:
                 if d.last is not None:
                     out.claims.append(Claim(property="startTime", value=d.first, start=d.start, end=d.end,
-                                            rule="infobox-date-range", **common))  # type: ignore[arg-type]
+                                            rule="infobox-date-range", **common))
                     out.claims.append(Claim(property="endTime", value=d.last, start=d.start, end=d.end,
-                                            rule="infobox-date-range", **common))  # type: ignore[arg-type]
+                                            rule="infobox-date-range", **common))
                 else:
                     out.claims.append(Claim(property="pointInTime", value=d.first, start=d.start, end=d.end,
-                                            rule="infobox-date", **common))  # type: ignore[arg-type]
+                                            rule="infobox-date", **common))
             if not dates:
                 out.warnings.append(f"{doc.document.path}:{f.line}: no date found in {f.key}: {f.value!r}")
         elif kind == "text":
             out.claims.append(Claim(property=prop, value=TextValue(f.value.strip()), start=f.start, end=f.end,
-                                    rule="infobox-text", **common))  # type: ignore[arg-type]
+                                    rule="infobox-text", **common))
             if patterns.demonym_re is not None and re.search(r"\bvictory\b", f.value, re.I):
-                d = patterns.demonym_re.search(text, f.start, f.end)
-                if d:
+                dm = patterns.demonym_re.search(text, f.start, f.end)
+                if dm:
                     out.claims.append(Claim(doc_id=doc.doc_id, subject=out.topic, property="winner",
-                                            value=EntityValue(patterns.demonyms[d.group(0)]), start=f.start,
+                                            value=EntityValue(patterns.demonyms[dm.group(0)]), start=f.start,
                                             end=f.end, rule="infobox-result-winner"))
         elif kind == "quantities":
             scope_m = _SCOPE.search(text, f.start, f.end)
@@ -201,7 +211,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                     out.claims.append(Claim(
                         property=q.property, value=q.quantity, start=q.start, end=q.end,
                         rule="infobox-quantity", scope=scope, side_label=q.side_label,
-                        **{**common, "side": side_key or q.side},  # type: ignore[arg-type]
+                        **(common | {"side": side_key or q.side}),
                     ))
         else:
             out.warnings.append(f"{doc.document.path}:{f.line}: unknown field kind {kind!r} for {f.key!r}")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..config import Lexicon
 from ..models import Mention, ParsedDocument, Registry
 
-__all__ = ["norm", "NameFact", "Patterns", "compile_patterns", "find_mentions", "find_name_facts", "script_of"]
+__all__ = ["NameFact", "Patterns", "compile_patterns", "find_mentions", "find_name_facts", "norm", "script_of"]
 
 _CAP = r"[A-ZÀ-ÖØ-Þ]"
 _WORD = r"[\wÀ-ÿ]"
@@ -293,7 +293,7 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
 
 def _typed_by_overlap(chosen: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]:
     """A generic name whose exact span a typed rule also matched takes that type."""
-    typed = {}
+    typed: dict[tuple[int, int], _Candidate] = {}
     for c in cands:
         if c.type != "Entity" and not c.curated:
             prev = typed.get((c.start, c.end))

@@ -7,6 +7,7 @@ verb that says what it counts, and the side it concerns (a demonym or a country 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from ..config import Lexicon
 from ..models import Quantity
 from .names import Patterns, word_re
 
-__all__ = ["QuantityMention", "QuantityLexicon", "compile_quantities", "find_quantities"]
+__all__ = ["QuantityLexicon", "QuantityMention", "compile_quantities", "find_quantities"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _STOP = re.compile(r"[;.()\[\]—:!?\n]|,|\s-{2,}")
@@ -50,8 +51,8 @@ class QuantityLexicon:
     carry_words: re.Pattern[str]
 
 
-def _alt(words: object) -> str:
-    return "|".join(re.escape(str(w)) for w in sorted(words, key=lambda w: (-len(str(w)), str(w))))  # type: ignore[arg-type]
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
@@ -115,8 +116,8 @@ def _value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
     else:
         n = _dec(m.group("num"))
     if m.group("num2"):
-        hi = _dec(m.group("num2"))
-        return Quantity(None, n, hi, approx, qual)
+        upper = _dec(m.group("num2"))
+        return Quantity(None, n, upper, approx, qual)
     if bound == "lower":
         return Quantity(None, n, None, approx, qual)
     if bound == "upper":
@@ -235,20 +236,22 @@ def _side(text: str, lo: int, hi: int, tail: str, patterns: Patterns) -> tuple[s
     return None, None
 
 
-def side_before(text: str, lo: int, hi: int, patterns: Patterns, mentions: list[tuple[int, str, str]]) -> tuple[str | None, str | None]:
+def side_before(
+    text: str, lo: int, hi: int, patterns: Patterns, mentions: list[tuple[int, str, str]]
+) -> tuple[str | None, str | None]:
     """The last country or demonym named in text[lo:hi] ("Baathist Iraq had fortified ... troops")."""
     best: tuple[int, str, str] | None = None
     if patterns.demonym_re is not None:
         for d in patterns.demonym_re.finditer(text, lo, hi):
             best = (d.start(), patterns.demonyms[d.group(0)], d.group(0))
-    for pos, key, label in mentions:
+    for pos, key, name in mentions:
         if lo <= pos < hi and (best is None or pos > best[0]):
-            best = (pos, key, label)
+            best = (pos, key, name)
     if best:
         return best[1], best[2]
     # A capitalised adjective before a common noun ("the Soviet side", "German losses") names the side
     # even when no registry entry knows it.
-    label = None
+    label: str | None = None
     for m in re.finditer(r"(?<=[a-z,] )((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)(?=\s+[a-z])", text[lo:hi]):
         if m.group(1).split()[0] not in patterns.not_names:
             label = m.group(1)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..config import Lexicon, type_ancestors
-from ..models import Claim, EntityValue, Mention, ParsedDocument, Sentence, TextValue
+from ..models import Claim, ClaimValue, EntityValue, Mention, ParsedDocument, Sentence, TextValue
 from ..parse import quote_spans
 from .dates import DateMention, find_dates
 from .infobox import EntityHint
@@ -42,8 +43,8 @@ class StatementResult:
     unattached_dates: int = 0
 
 
-def _is(type_: str, targets: object) -> bool:
-    return bool(set(type_ancestors(type_)) & set(targets))  # type: ignore[arg-type]
+def _is(type_: str, targets: Iterable[str]) -> bool:
+    return bool(set(type_ancestors(type_)) & set(targets))
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -176,9 +177,10 @@ class _Walker:
         return after[0] if after else None
 
     # -- claims -----------------------------------------------------------------------------
-    def _claim(self, subject: str, prop: str, value: object, a: int, b: int, rule: str, **kw: object) -> None:
+    def _claim(self, subject: str, prop: str, value: ClaimValue | None, a: int, b: int, rule: str, *,
+               side: str | None = None, side_label: str | None = None) -> None:
         self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop,
-                                     value=value, start=a, end=b, rule=rule, **kw))  # type: ignore[arg-type]
+                                     value=value, start=a, end=b, rule=rule, side=side, side_label=side_label))
 
     def _named_events(self, refs: list[_Ref]) -> list[_Ref]:
         return [r for r in refs if _is(r.type, ["Event"]) and r.type != "War" and r.kind in ("mention", "anaphor")]
@@ -197,7 +199,7 @@ class _Walker:
         named = self._named_events(refs)
         starts = list(self.start_words.finditer(self.text, s.start, s.end))
         for d in dates:
-            def near(r: _Ref) -> int:
+            def near(r: _Ref, d: DateMention = d) -> int:
                 return min(abs(r.start - d.end), abs(d.start - r.end))
             subject: _Ref | None = None
             prop = "pointInTime"
@@ -244,7 +246,9 @@ class _Walker:
                 self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
         return dates
 
-    def _subject_for_quantity(self, pos: int, end: int, refs: list[_Ref], events: list[tuple[_Ref, str, bool]]) -> str | None:
+    def _subject_for_quantity(
+        self, pos: int, end: int, refs: list[_Ref], events: list[tuple[_Ref, str, bool]]
+    ) -> str | None:
         named = self._named_events(refs)
         if named:
             return min(named, key=lambda r: abs(r.start - pos)).key
@@ -330,10 +334,10 @@ class _Walker:
         for r in refs:
             if r.kind != "mention" or not _is(r.type, ["Person"]):
                 continue
-            m = re.match(r",\s+(?:a|an|the)\s+", self.text[r.end:r.end + 10])
-            if not m:
+            comma = re.match(r",\s+(?:a|an|the)\s+", self.text[r.end:r.end + 10])
+            if not comma:
                 continue
-            org = next((o for o in refs if o.start == r.end + m.end() and _is(o.type, ["Organization"])), None)
+            org = next((o for o in refs if o.start == r.end + comma.end() and _is(o.type, ["Organization"])), None)
             if org is None:
                 continue
             role = self.roles.match(self.text, org.end + 1, min(org.end + 30, s.end))

@@ -9,7 +9,9 @@ Parameters are bound with SPARQL substitutions (SEP-0007), never pasted into the
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -33,6 +35,18 @@ GRAPH_FORMATS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+
+
+_Substitutions = dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+class _QueryOptions(TypedDict, total=False):
+    """The keyword arguments of ``pyoxigraph.Store.query`` that ``run_query`` sets."""
+
+    substitutions: _Substitutions
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    named_graphs: list[ox.NamedNode | ox.BlankNode]
+    use_default_graph_as_union: bool
 
 
 @dataclass(frozen=True)
@@ -73,7 +87,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"cannot bind {term!r}")
 
 
-def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: dict[str, Node] | None = None,
+def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: Mapping[str, Node] | None = None,
               media_type: str | None = None, max_rows: int = 10_000, dataset_clause: bool = False,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Answer:
     """Run a query and serialise its result in ``media_type`` (or the default for its form).
@@ -82,10 +96,10 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
     """
     names = graph_names(store)
     # The store's own default graph is part of it too (empty unless updates are allowed and used).
-    default: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
     default += [ox.NamedNode(n) for n in names if inferred or n != str(GRAPH_INFERRED)]
-    substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
-    kwargs: dict[str, object] = {"substitutions": substitutions}
+    substitutions: _Substitutions = {ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()}
+    kwargs: _QueryOptions = {"substitutions": substitutions}
     if default_graphs or named_graphs:
         # The protocol's default-graph-uri / named-graph-uri (already checked to be our graphs).
         kwargs["default_graph"] = [ox.NamedNode(n) for n in default_graphs or []]
@@ -98,7 +112,7 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
         kwargs["default_graph"] = default
         kwargs["named_graphs"] = [ox.NamedNode(n) for n in names]
     try:
-        result = store.query(text, **kwargs)  # type: ignore[arg-type]
+        result = store.query(text, **kwargs)
     except SyntaxError as e:
         message = re.sub(r"^error at (\d+):(\d+):", r"at line \1, column \2:", str(e))
         raise QuerySyntaxError(f"the query does not parse {message}",
@@ -125,7 +139,9 @@ def run_query(store: ox.Store, text: str, *, inferred: bool = False, bindings: d
     return Answer(body or b"", fmt_g.media_type, "graph", len(triples), truncated)
 
 
-def _serialize_solutions(variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
+def _serialize_solutions(
+    variables: list[ox.Variable], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat
+) -> bytes:
     """Serialise kept rows with Oxigraph's own writer (it takes an iterable of solutions)."""
     store = ox.Store()
     # Oxigraph serialises QuerySolutions objects only; re-run a VALUES query over the kept rows.

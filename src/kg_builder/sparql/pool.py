@@ -135,6 +135,7 @@ class QueryPool:
         self._updating = False
         self._started = False
         self.isolation_problem: str | None = None
+        self._tasks: set[asyncio.Task[None]] = set()  # running jobs (the event loop holds tasks only weakly)
 
     # -- workers -------------------------------------------------------------------------------
 
@@ -219,7 +220,9 @@ class QueryPool:
             job.worker, job.started = worker, time.monotonic()
             self._running[job.client] += 1
             self._quiet.clear()
-            asyncio.ensure_future(self._execute(job, worker))
+            task = asyncio.ensure_future(self._execute(job, worker))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _finish(self, job: _Job) -> None:
         self._running[job.client] -= 1
@@ -265,7 +268,7 @@ class QueryPool:
         demote = loop.call_later(self.limits.slow_after, self._demote, job, worker)
         try:
             reply = await self._exchange(worker, job.request)
-        except BaseException as e:  # noqa: BLE001 - every way out must settle the job and the worker
+        except BaseException as e:  # every way out must settle the job and the worker
             self._replace(worker)
             if not job.future.done():
                 job.future.set_exception(e if isinstance(e, QueryError) else WorkerStopped(str(e)))

@@ -14,11 +14,15 @@ import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib.term import Node
 
 from ..errors import KgError, QueryError, QueryOverMemory, QuerySyntaxError
 from .engine import Answer
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = ["QueryRequest", "WorkerConfig", "handle", "serve"]
 
@@ -59,8 +63,8 @@ def _error(e: BaseException, status: str = "error") -> Reply:
     return status, (name, str(e), None)
 
 
-def handle(store: object, req: QueryRequest, config: WorkerConfig) -> Reply:
-    """Answer one request on ``store`` (a pyoxigraph Store)."""
+def handle(store: ox.Store, req: QueryRequest, config: WorkerConfig) -> Reply:
+    """Answer one request on ``store``."""
     from .engine import run_query
     from .guard import check_query, check_update, unescape
     from .negotiate import negotiate
@@ -69,11 +73,11 @@ def handle(store: object, req: QueryRequest, config: WorkerConfig) -> Reply:
         text = unescape(req.text)
         if req.update:
             check_update(text)
-            store.update(text)  # type: ignore[attr-defined]
+            store.update(text)
             return "ok", None
         info = check_query(text, config.own_graphs)
         media = req.media_type or negotiate(info.form, req.accept, req.fmt)
-        answer: Answer = run_query(store, text, inferred=req.inferred, bindings=dict(req.bindings),  # type: ignore[arg-type]
+        answer: Answer = run_query(store, text, inferred=req.inferred, bindings=dict(req.bindings),
                                    media_type=media, max_rows=config.max_rows, dataset_clause=info.dataset_clause,
                                    default_graphs=list(req.default_graphs) or None,
                                    named_graphs=list(req.named_graphs) or None)
@@ -88,7 +92,7 @@ def handle(store: object, req: QueryRequest, config: WorkerConfig) -> Reply:
         return _error(QueryError(f"the query failed: {e}"), "retire")
 
 
-def _loop(conn: Connection, store: object, config: WorkerConfig, problem: str | None) -> None:
+def _loop(conn: Connection, store: ox.Store, config: WorkerConfig, problem: str | None) -> None:
     from .sandbox import limit_memory
 
     if config.memory_bytes:

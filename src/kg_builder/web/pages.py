@@ -37,12 +37,14 @@ from ..browse import (
     ENTITY_BASE,
     BadIri,
     Catalogue,
+    QuadTerms,
     SearchTooLong,
     anchor_id,
     check_iri,
     iri_of_path,
     local_path,
     segments,
+    value_of,
 )
 from ..errors import KgError, NotFound, OptionError
 from ..export import to_jsonld, to_ntriples
@@ -139,7 +141,7 @@ class PageCache:
             self.bytes -= len(old.body)
 
 
-def _rdf_bytes(quads: list[tuple[object, object, object, object]], fmt: str) -> bytes:
+def _rdf_bytes(quads: list[QuadTerms], fmt: str) -> bytes:
     g = Graph()
     for s, p, o, _ in quads:
         g.add((_rdflib(s), _rdflib(p), _rdflib(o)))
@@ -334,16 +336,16 @@ class _Pages:
     def _mention(self, iri: str, path: str, alternates: dict[str, str], selected: str | None) -> Rendered | None:
         cat = self.catalogue
         quads = cat.triples_about(iri)
-        body = next((o for s, p, o, _ in quads if str(p.value).endswith("#hasBody")), None)  # type: ignore[attr-defined]
-        src = next((o for s, p, o, _ in quads if str(p.value).endswith("#hasSource")), None)  # type: ignore[attr-defined]
+        body = next((o for s, p, o, _ in quads if str(p.value).endswith("#hasBody")), None)
+        src = next((o for s, p, o, _ in quads if str(p.value).endswith("#hasSource")), None)
         if src is None:
             return None
         local = iri.rsplit("/", 1)[-1]
         named = cat.term(body).label if body is not None else "an entity"
         subject = replace(cat.term(ox.NamedNode(iri)), label=f"Mention of {named} in {cat.term(src).label}")
-        links = [("Read it in its source", f"{local_path(src.value)}?mention={local}#mention-{local}")]  # type: ignore[attr-defined]
+        links = [("Read it in its source", f"{local_path(value_of(src))}?mention={local}#mention-{local}")]
         if body is not None:
-            links.append(("The entity it names", local_path(body.value) or body.value))  # type: ignore[attr-defined]
+            links.append(("The entity it names", local_path(value_of(body)) or value_of(body)))
         return self.html("resource.html", subject=subject, alternates=alternates, rows=_rows(cat, quads, iri),
                          links=links)
 
@@ -365,8 +367,8 @@ class _Pages:
         if name is None or "/" in name or name.startswith("."):
             return None, "The build recorded no corpus file for this source."
         try:
-            text = storage.read_text(self.corpus_dir / name)
-        except Exception as e:  # noqa: BLE001 - shown to the reader, the page still renders
+            text = storage.read_corpus_text(self.corpus_dir, name)
+        except KgError as e:  # shown to the reader, the page still renders
             return None, f"The corpus file {name} cannot be read: {e}"
         if sha and short_hash(text, length=64) != sha:
             return None, (f"The corpus file {name} has changed since the graph was built, so the highlights "
@@ -436,12 +438,12 @@ def _cell(cell: dict[str, str] | None) -> dict[str, str | None]:
     return {"text": value, "url": None}
 
 
-def _rows(catalogue: Catalogue, quads: list[tuple[object, object, object, object]], iri: str) -> list[dict[str, Any]]:
+def _rows(catalogue: Catalogue, quads: list[QuadTerms], iri: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for s, p, o, g in quads:
         rows.append({"s": catalogue.term(s), "p": catalogue.term(p), "o": catalogue.term(o),
                      "g": catalogue.term(g) if isinstance(g, ox.NamedNode) else None,
-                     "incoming": s.value != iri and not s.value.startswith(iri + "#")})  # type: ignore[attr-defined]
+                     "incoming": value_of(s) != iri and not value_of(s).startswith(iri + "#")})
     rows.sort(key=lambda r: (r["incoming"], r["s"].value, r["p"].label, r["o"].label))
     return rows
 
