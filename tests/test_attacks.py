@@ -186,6 +186,21 @@ def test_a_full_queue_answers_503_with_retry_after(server: Server) -> None:
     assert get(server, "ASK { ?s ?p ?o } # after the flood").status_code == 200
 
 
+def test_a_burst_of_one_query_is_answered_once_for_all(server: Server) -> None:
+    # 40 identical requests at once from one client, where the queue holds 4: they share one answer.
+    results: list[httpx.Response] = []
+
+    def send() -> None:
+        results.append(get(server, "ASK { ?s ?p 'one burst' }"))
+
+    threads = [threading.Thread(target=send) for _ in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [r.status_code for r in results] == [200] * 40
+
+
 def test_abandoned_queries_do_not_run(server: Server) -> None:
     # Each would hold a worker for the full 3 s limit; abandoned, they must not delay the next query.
     for i in range(6):

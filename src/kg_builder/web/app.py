@@ -161,6 +161,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
                      limits=PoolLimits(workers=options.workers, timeout=options.timeout, max_rows=options.max_rows,
                                        queue_limit=options.queue_limit, memory_mb=options.memory_mb))
     cache = _Cache(options.cache_entries, options.cache_bytes)
+    inflight = _InFlight()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -223,7 +224,7 @@ def create_app(settings: Settings, options: ServerOptions | None = None) -> Fast
             job = QueryRequest(text=query, inferred=inferred, bindings=tuple(sorted(bindings.items())),
                                accept=accept, fmt=fmt, default_graphs=tuple(default_graphs or ()),
                                named_graphs=tuple(named_graphs or ()))
-            result = await _unless_gone(pool.run(job, client=_client(request)), request)
+            result = await inflight.run(key, lambda: pool.run(job, client=_client(request)), request)
             if result is None:
                 return Response(status_code=499)  # the client has gone: nobody reads this
             cache.put(key, result)
@@ -443,6 +444,37 @@ def _graph_names(trig: bytes) -> set[str]:
     from ..sparql.engine import graph_names, load_store
 
     return set(graph_names(load_store(trig)))
+
+
+class _InFlight:
+    """Identical requests that arrive while one is being answered share that answer: one query, one
+    worker, however many clients ask at once (a burst of the same saved query must not fill the queue).
+    The query is cancelled only when every request waiting for it has gone."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[tuple[object, ...], tuple[asyncio.Task[Answer | None], list[int]]] = {}
+
+    async def run(self, key: tuple[object, ...], start: Callable[[], Awaitable[Answer | None]],
+                  request: Request | None) -> Answer | None:
+        entry = self.tasks.get(key)
+        if entry is None or entry[0].done() or entry[0].cancelling():
+            task = asyncio.ensure_future(start())
+            entry = self.tasks[key] = (task, [0])
+            task.add_done_callback(lambda t: self._done(key, t))
+        task, waiting = entry
+        waiting[0] += 1
+        try:
+            return await _unless_gone(asyncio.shield(task), request)
+        finally:
+            waiting[0] -= 1
+            if waiting[0] == 0 and not task.done():
+                task.cancel()
+
+    def _done(self, key: tuple[object, ...], task: asyncio.Task[Answer | None]) -> None:
+        if self.tasks.get(key, (None,))[0] is task:
+            del self.tasks[key]
+        if not task.cancelled():
+            task.exception()  # retrieved here: the waiters that would have re-raised it may all have gone
 
 
 def _client(request: Request | None) -> str:
