@@ -14,12 +14,13 @@ Two registry entries are never merged. Lone words that tie to nothing are droppe
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from .config import type_ancestors
-from .extract import DocumentExtraction, NameFact, norm
-from .models import Claim, Entity, EntityValue, Mention, Registry
+from .extract import DocumentExtraction, EntityHint, NameFact, norm
+from .models import Claim, ClaimValue, Entity, EntityValue, Mention, Registry
 from .namespaces import short_hash, slugify
 
 __all__ = ["ResolvedCorpus", "resolve_entities"]
@@ -80,6 +81,91 @@ def _most_specific(types: Counter[str]) -> str:
     )
 
 
+# A regnal number after a ruler's name ("Henry V", "Louis XIV").
+_REGNAL = re.compile(r"[IVXL]+")
+
+
+def _name_tokens(name: str, first: bool) -> set[str]:
+    """The surname (and with ``first`` the first name) that a full name lends to shorter mentions of it:
+    "Erich von Manstein" lends Manstein and Erich, "Khalid ibn al-Walid" al-Walid, Walid and Khalid. What
+    follows "of" says where a person ruled or came from, and a regnal number counts rulers of one name;
+    neither is a surname: "Henry V of England" lends Henry only. A single word lends nothing."""
+    if sum(1 for w in name.replace("-", " ").split() if w[:1].isupper()) < 2:
+        return set()
+    head = [w for w in re.split(r"\s+of\s+", name, maxsplit=1)[0].split() if not _REGNAL.fullmatch(w)]
+    words = [w for w in " ".join(head).replace("-", " ").split() if w[:1].isupper()]
+    if not words:
+        return set()
+    tokens = {norm(words[-1]), norm(head[-1])}
+    return tokens | {norm(words[0]), norm(head[0])} if first else tokens
+
+
+def _short_name_owners(mentions: list[Mention], groups: _Groups, types: dict[str, Counter[str]],
+                       registry: Registry) -> tuple[dict[str, set[str]], dict[tuple[str, str], set[str]]]:
+    """Whom each surname or first name may stand for: the persons named in full in the whole corpus
+    (and the registry's), and those of each document."""
+    corpus: dict[str, set[str]] = defaultdict(set)
+    local: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for m in mentions:
+        root = groups.find(m.key)
+        if m.rule == "single-name" or _most_specific(types.get(root, Counter())) != "Person":
+            continue
+        for token in _name_tokens(m.text, first=True):
+            corpus[token].add(root)
+            local[(m.doc_id, token)].add(root)
+    for e in registry.entries:
+        if e.type == "Person":
+            for token in _name_tokens(e.label, first=False):
+                corpus[token].add(groups.find(e.id))
+    return corpus, local
+
+
+def _tie_short_names(mentions: list[Mention], groups: _Groups, types: dict[str, Counter[str]],
+                     registry: Registry) -> dict[tuple[str, str], str]:
+    """A lone word, or a name of two words, that is the surname or first name of one person named in
+    full is that person: the person its own document names by it, if the document names just one
+    ("Col. X Y", "X Y", then "Y"), else the only one of the whole corpus; a name two persons of its
+    document share stays unresolved. A name is one key in every document, so a key that stands for the
+    same person wherever it is used is tied to that person here; one that stands for different persons
+    in different documents is returned as (document, key) -> the key of that document's person."""
+    corpus, local = _short_name_owners(mentions, groups, types, registry)
+    owner_in: dict[str, dict[str, str | None]] = defaultdict(dict)  # key -> document -> owner, if one
+    for m in sorted(mentions, key=lambda m: (m.key, m.doc_id)):
+        root = groups.find(m.key)
+        if groups.curated[root] is not None or not (m.rule == "single-name" or (
+                len(m.text.split()) <= 2 and _most_specific(types.get(root, Counter())) in ("Entity", "Person"))):
+            continue
+        token = norm(m.text)
+        owners = {groups.find(o) for o in local.get((m.doc_id, token)) or corpus.get(token, set())}
+        owner_in[m.key][m.doc_id] = owners.pop() if len(owners) == 1 else None
+    per_document: dict[tuple[str, str], str] = {}
+    for key, by_doc in sorted(owner_in.items()):
+        if len(set(by_doc.values())) == 1 and (owner := next(iter(by_doc.values()))) is not None:
+            groups.union(key, owner)
+        else:
+            per_document.update({(doc, key): o for doc, o in by_doc.items() if o is not None})
+    return per_document
+
+
+def _tie_in_documents(ties: dict[tuple[str, str], str], mentions: list[Mention], claims: list[Claim],
+                      hints: list[EntityHint], facts: list[NameFact]) -> tuple[
+                          list[Mention], list[Claim], list[EntityHint], list[NameFact]]:
+    """Rewrite the keys of names that stand for a person in their own document only."""
+    def key(doc: str, k: str) -> str:
+        return ties.get((doc, k), k)
+
+    def value(c: Claim) -> ClaimValue | None:
+        return EntityValue(key(c.doc_id, c.value.key)) if isinstance(c.value, EntityValue) else c.value
+
+    return (
+        [replace(m, key=key(m.doc_id, m.key)) for m in mentions],
+        [replace(c, subject=key(c.doc_id, c.subject), value=value(c), side=c.side and key(c.doc_id, c.side))
+         for c in claims],
+        [replace(h, key=key(h.doc_id, h.key)) for h in hints],
+        [replace(f, key=key(f.doc_id, f.key)) for f in facts],
+    )
+
+
 def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
     """Merge the names of all documents into entities; rewrite mentions and claims to entity keys."""
     reg = registry.by_id()
@@ -122,35 +208,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
                 t[root][reg[ident].type] += 10
         return t
 
-    types = typed_groups()
-    # Surnames and first names of persons named in full.
-    by_token: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
-        if m.rule == "single-name":
-            continue
-        root = groups.find(m.key)
-        if _most_specific(types.get(root, Counter())) != "Person":
-            continue
-        words = [w for w in m.text.replace("-", " ").split() if w[:1].isupper()]
-        if len(words) >= 2:
-            by_token[norm(words[-1])].add(root)
-            by_token[norm(words[0])].add(root)
-    for e in registry.entries:
-        if e.type == "Person":
-            words = [w for w in e.label.replace("-", " ").split() if w[:1].isupper()]
-            if len(words) >= 2:
-                by_token[norm(words[-1])].add(groups.find(e.id))
-    for m in sorted(mentions, key=lambda m: m.key):
-        root = groups.find(m.key)
-        if groups.curated[root] is not None:
-            continue
-        if m.rule == "single-name" or (
-            len(m.text.split()) <= 2 and _most_specific(types.get(root, Counter())) in ("Entity", "Person")
-        ):
-            owners = {groups.find(o) for o in by_token.get(norm(m.text), set())}
-            if len(owners) == 1:
-                groups.union(m.key, owners.pop())
-
+    ties = _tie_short_names(mentions, groups, typed_groups(), registry)
+    if ties:
+        mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
     types = typed_groups()
     members: dict[str, list[str]] = defaultdict(list)
     for k in sorted(groups.parent):

@@ -1,7 +1,9 @@
 """Infobox fields to claims, by the field mapping in ``ontology/infobox.yaml``.
 
-Numbered keys are per side ("Commander2" is side 2). Lists are split; markers glued to names
-("ZeidanKIA") are cut off and kept as a note; empty fields are recorded as missing, never guessed.
+Numbered keys are per side ("Commander2" is side 2). Lists are split; what stands around a name
+and is not part of it is cut off and kept as a note on the claim: status marks ("ZeidanKIA", "(POW)")
+and, around a person, ranks and titles ("Lt. Gen. X") and offices ("X (President of Z)"). Empty
+fields are recorded as missing, never guessed.
 """
 
 from __future__ import annotations
@@ -101,6 +103,41 @@ def _entity_at(doc: ParsedDocument, a: int, b: int, type_: str, patterns: Patter
     return Mention(doc.doc_id, a, b, text, type_, "~" + norm(text), "infobox")
 
 
+def _named_span(doc: ParsedDocument, a: int, b: int, type_: str, spec: InfoboxSpec,
+                patterns: Patterns) -> tuple[int, int, str | None] | None:
+    """Where the name of list item text[a:b] stands, and the note the source attaches to it. None for a
+    rank or title alone ("General"), which names no one."""
+    text = doc.text
+    person = type_ == "Person"
+    end, after = patterns.titles.peel_after(text, a, b, {**spec.name_markers, **patterns.titles.after}, person)
+    start, before = patterns.titles.peel_before(text, a, end) if person else (a, [])
+    if text[start:end] not in patterns.registry_names and text[a:end] in patterns.registry_names:
+        # The registry names the person with the title ("Imam X"): then the title is part of the name.
+        start, before = a, []
+    if person and patterns.titles.is_title_only(text[start:end]):
+        return None
+    notes = before + after
+    return start, end, "; ".join(notes) if notes else None
+
+
+def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: dict[str, object],
+                 patterns: Patterns, common: _ClaimContext, out: InfoboxResult) -> None:
+    """A claim for each entity a list field names ("Commander1: Gen. X Y, Z WKIA")."""
+    kind, prop, type_ = str(fs.get("kind")), str(fs.get("property", "result")), str(fs.get("type", "Event"))
+    for a, b in _items(f, spec, doc.text):
+        named = _named_span(doc, a, b, type_, spec, patterns)
+        if named is None:
+            out.warnings.append(f"{doc.document.path}:{f.line}: {doc.text[a:b]!r} in {f.key} is a rank or title "
+                                f"without a name; no one was read from it")
+            continue
+        start, end, note = named
+        mention = _entity_at(doc, start, end, type_, patterns)
+        out.mentions.append(mention)
+        # The claim quotes the whole item ("Gen. X YKIA"); the name alone is the mention.
+        out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
+                                rule=f"infobox-{kind}", qualifier=note, **common))
+
+
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                     ql: QuantityLexicon) -> InfoboxResult:
     """Claims, mentions and the topic of a document's infobox."""
@@ -144,18 +181,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                                     missing_field=f.key, **common))
             continue
         if kind in ("entities", "events"):
-            for a, b in _items(f, spec, text):
-                note = None
-                name_end = b
-                for marker, meaning in spec.name_markers.items():
-                    if text[a:b].endswith(marker) and b - len(marker) > a:
-                        name_end = b - len(marker)
-                        note = f"{marker}: {meaning}"
-                mention = _entity_at(doc, a, name_end, str(fs.get("type", "Event")), patterns)
-                out.mentions.append(mention)
-                # The claim quotes the item with its marker ("Ahmad ZeidanKIA"); the name is the mention.
-                out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                        rule=f"infobox-{kind}", qualifier=note, **common))
+            _list_claims(doc, f, spec, fs, patterns, common, out)
         elif kind == "places":
             items = _items(f, spec, text)
             previous: Mention | None = None

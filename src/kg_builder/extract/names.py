@@ -15,7 +15,8 @@ from functools import lru_cache
 from ..config import Lexicon
 from ..models import Mention, ParsedDocument, Registry
 
-__all__ = ["NameFact", "Patterns", "compile_patterns", "find_mentions", "find_name_facts", "norm", "script_of"]
+__all__ = ["NameFact", "Patterns", "PersonTitles", "compile_patterns", "find_mentions", "find_name_facts", "norm",
+           "script_of"]
 
 _CAP = r"[A-ZÀ-ÖØ-Þ]"
 _WORD = r"[\wÀ-ÿ]"
@@ -53,6 +54,100 @@ class NameFact:
     end: int
 
 
+# What closes a list item in parentheses: "(POW)", "(President of Z)".
+_TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
+
+
+@dataclass(frozen=True)
+class PersonTitles:
+    """Ranks, titles and status marks around a person's name (``person_titles``, ``title_abbreviations``
+    and ``person_status`` in extraction.yaml). None of them is part of the name: "Lt. Gen. X Y (POW)"
+    names X Y; an infobox keeps the rest as notes on the person's claim."""
+
+    title: str  # the pattern of one title, a space in it also written as a hyphen ("Lieutenant-General")
+    full_forms: dict[str, str]  # "Gen." -> "General"
+    words: frozenset[str]  # the words titles are made of, without a final dot ("Lieutenant", "Gen")
+    before: dict[str, str]  # status words before a name, lower case -> meaning ("late" -> "deceased")
+    after: dict[str, str]  # status marks after a name -> meaning ("KIA" -> "killed in action")
+    chain: re.Pattern[str]  # one title or status word, and the space or hyphen that follows it
+    name_start: re.Pattern[str]  # how a name begins: a capital, maybe after particles ("al-Z", "von Z")
+    ending: re.Pattern[str]  # titles that end a stretch of text, just before a name
+
+    def start_before(self, text: str, lo: int) -> int:
+        """Where titles start that end just before ``lo``: a sentence split after an abbreviation that
+        the sentence splitter does not know ("... Adm." | "Chester Nimitz moved") keeps its title."""
+        m = self.ending.search(text, max(0, lo - 80), lo)
+        return m.start() if m else lo
+
+    def introducing(self, name: str) -> str:
+        """The pattern of titles before a name, the name in group ``name``: "Lt. Gen. X", "Colonel-General X"."""
+        return rf"(?<![\w])(?:(?:{self.title})(?:\s+|-))*(?:{self.title})\s+(?P<name>{name})"
+
+    def is_title_only(self, label: str) -> bool:
+        """Whether a label is titles and nothing else: "General", "the Colonel", "Lt. Gen."."""
+        capitalised = [w.rstrip(".") for w in re.split(r"[\s-]+", label) if w[:1].isupper()]
+        return bool(capitalised) and all(w in self.words for w in capitalised)
+
+    def peel_before(self, text: str, a: int, b: int) -> tuple[int, list[str]]:
+        """Where the name starts in text[a:b] after the titles and status words that open it, and a note
+        for each ("Lt. Gen.: Lieutenant General", "late: deceased"). A title with no name after it stays:
+        "King of France" names an office, not a king."""
+        notes: list[str] = []
+        rank: list[re.Match[str]] = []
+        pos = a
+        while (m := self.chain.match(text, pos, b)) and (
+                self.name_start.match(text, m.end(), b) or self.chain.match(text, m.end(), b)):
+            if m.group("status"):
+                notes += self._rank_note(rank)
+                rank = []
+                notes.append(f"{m.group('status')}: {self.before[m.group('status').lower()]}")
+            else:
+                rank.append(m)
+            pos = m.end()
+        return pos, notes + self._rank_note(rank)
+
+    def _rank_note(self, rank: list[re.Match[str]]) -> list[str]:
+        """One note for consecutive titles: the rank as written, and its full form when it is abbreviated."""
+        if not rank:
+            return []
+        written = rank[0].string[rank[0].start("title"):rank[-1].end("title")]
+        if not any(m.group("title") in self.full_forms for m in rank):
+            return [written]
+        return [f"{written}: {' '.join(self.full_forms.get(m.group('title'), m.group('title')) for m in rank)}"]
+
+    def peel_after(self, text: str, a: int, b: int, marks: dict[str, str], offices: bool) -> tuple[int, list[str]]:
+        """Where the name ends in text[a:b] before the status marks that close it, glued ("X YKIA"), after a
+        space or in parentheses ("X Y (POW)"), and a note for each ("KIA: killed in action"). With
+        ``offices``, other Latin words in parentheses are the office the source gives ("President of Z"),
+        the note as written; a name in another script there is cut off but left to the label rule."""
+        notes: list[str] = []
+        end = b
+        while True:
+            while end > a and text[end - 1].isspace():
+                end -= 1
+            p = _TRAILING_PAREN.search(text, a, end)
+            if p and p.start() > a and (offices or p.group("inner").strip() in marks):
+                inner = p.group("inner").strip()
+                if inner in marks:
+                    notes.append(f"{inner}: {marks[inner]}")
+                elif inner and script_of(inner) is None:
+                    notes.append(inner)
+                end = p.start()
+                continue
+            mark = next((k for k in sorted(marks, key=lambda k: (-len(k), k)) if _closes_with(text, a, end, k)), None)
+            if mark is None:
+                return end, notes[::-1]
+            notes.append(f"{mark}: {marks[mark]}")
+            end -= len(mark)
+
+
+def _closes_with(text: str, a: int, end: int, mark: str) -> bool:
+    """Whether text[a:end] is a name with ``mark`` glued or added at its end: "ZeidanKIA", "X Y †", but
+    not an acronym that merely ends with the same capitals."""
+    start = end - len(mark)
+    return start > a and text.startswith(mark, start) and not text[start - 1].isupper()
+
+
 @dataclass(frozen=True)
 class Patterns:
     """The compiled patterns of one lexicon and registry."""
@@ -74,10 +169,32 @@ class Patterns:
     not_names: frozenset[str]
     particles: frozenset[str]
     event_heads: dict[str, str]
+    titles: PersonTitles
 
 
 def _alternation(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _compile_person_titles(lexicon: Lexicon, name_particles: list[str]) -> PersonTitles:
+    """The title grammar of a lexicon: titles and abbreviations chain with a space or a hyphen."""
+    abbreviations: dict[str, str] = {str(k): str(v) for k, v in (lexicon.get("title_abbreviations") or {}).items()}
+    titles = [*lexicon.words("person_titles"), *abbreviations]
+    words = {w.rstrip(".") for t in [*titles, *abbreviations.values()] for w in t.split()}
+    # An empty alternation would match everywhere; "(?!)" matches nowhere.
+    title = _alternation(titles).replace(r"\ ", r"[\s-]") or "(?!)"
+    before = {str(k).lower(): str(v) for k, v in (lexicon.get("person_status", "before") or {}).items()}
+    status = _alternation(list(before)) or "(?!)"
+    return PersonTitles(
+        title=title,
+        full_forms=abbreviations,
+        words=frozenset(words),
+        before=before,
+        after={str(k): str(v) for k, v in (lexicon.get("person_status", "after") or {}).items()},
+        chain=re.compile(rf"(?:(?P<status>(?i:{status}))|(?P<title>{title}))(?:\s+|-(?=\S))"),
+        name_start=re.compile(rf"(?:(?:{_alternation(name_particles) or '(?!)'})(?:\s+|-))*{_CAP}"),
+        ending=re.compile(rf"(?<![\w])(?:(?:{title})(?:\s+|-))*(?:{title})\s+$"),
+    )
 
 
 def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
@@ -104,8 +221,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
     # Place names do not run across "of"/"the" ("History of Kursk Oblast" names a topic, not a place).
     place_joiner = rf"(?:\s+(?:(?:{_alternation([q for q in particles if q not in ('of', 'the')])})\s+)*)"
     place_name = rf"{token}(?:{place_joiner}{token})*"
-    titles = lexicon.words("person_titles")
-    titled = rf"(?<![\w])(?:(?:{_alternation(titles)})\s+)+(?P<name>{name})"
+    person = _compile_person_titles(lexicon, hyphen_particles)
     unit_nouns = lexicon.words("unit_nouns")
     unit = (
         rf"(?<![\w])(?P<name>(?:(?:\d+(?:st|nd|rd|th)|[IVXL]+|{_CAPWORD})\s+){{1,5}}"
@@ -154,7 +270,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
         demonyms=demonyms,
         demonym_re=demonym_re,
         name=re.compile(rf"(?<![\w-]){name}"),
-        titled=re.compile(titled),
+        titled=re.compile(person.introducing(name)),
         unit=re.compile(unit),
         operation=operation,
         event_head=event_head,
@@ -165,6 +281,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
         not_names=frozenset(lexicon.words("not_names")),
         particles=frozenset(particles),
         event_heads=heads,
+        titles=person,
     )
 
 
@@ -221,7 +338,7 @@ def _registry_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Cand
 
 def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
     out: list[_Candidate] = []
-    for m in p.titled.finditer(text, lo, hi):
+    for m in p.titled.finditer(text, p.titles.start_before(text, lo), hi):
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         if e > s:
             out.append(_unknown(s, e, text, "Person", "titled-person", 80))
@@ -314,6 +431,8 @@ def find_mentions(doc: ParsedDocument, spans: list[tuple[int, int]], patterns: P
     mentions: list[Mention] = []
     for lo, hi in spans:
         cands = _registry_candidates(text, lo, hi, patterns) + _pattern_candidates(text, lo, hi, patterns)
+        # A rank or title alone ("the General", "Lt. Gen.") names no one in particular.
+        cands = [c for c in cands if c.curated or not patterns.titles.is_title_only(c.label)]
         for c in _typed_by_overlap(_select(cands), cands):
             mentions.append(Mention(doc_id=doc.doc_id, start=c.start, end=c.end, text=text[c.start:c.end],
                                     type=c.type, key=c.key, rule=c.rule, curated=c.curated))
@@ -332,13 +451,16 @@ def find_name_facts(doc: ParsedDocument, mentions: list[Mention], lexicon: Lexic
     """Aliases and other-language labels that the text gives right after a name."""
     text = doc.text
     languages: dict[str, str] = dict(lexicon.get("script_languages") or {})
+    status_marks = set(lexicon.get("person_status", "after") or {})
     facts: list[NameFact] = []
     for m in mentions:
         if m.rule == "single-name":
             continue
         tail = text[m.end:m.end + 200]
         a = _ACRONYM.match(tail)
-        if a:
+        # "X Y (POW)" is a status, and after a person in an infobox the parentheses give an office or a
+        # force ("(NKVD)"): neither is another name of the person.
+        if a and a.group("name") not in status_marks and not (m.rule == "infobox" and m.type == "Person"):
             facts.append(NameFact(doc.doc_id, m.key, a.group("name"), None, m.end + a.start("name"),
                                   m.end + a.end("name")))
         k = _KNOWN_AS.match(tail)
