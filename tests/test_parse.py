@@ -57,3 +57,12 @@ def test_malformed_infobox_line_names_the_line() -> None:
 def test_empty_document() -> None:
     with pytest.raises(InputError, match="empty"):
         parse_document(doc("  \n\n"))
+
+
+def test_no_sentence_ends_after_an_abbreviation_the_lexicon_lists() -> None:
+    text = "The charge was led by Bvt. Brig. Gen. Wesley Merritt. It failed."
+    split = parse_document(doc(text))
+    assert [text[s.start:s.end] for s in split.sentences][0] == "The charge was led by Bvt."
+    taught = parse_document(doc(text), ("Bvt.", "Brig."))
+    assert [text[s.start:s.end] for s in taught.sentences] == [
+        "The charge was led by Bvt. Brig. Gen. Wesley Merritt.", "It failed."]

@@ -69,8 +69,12 @@ def quote_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return spans
 
 
-def split_sentences(text: str, start: int, end: int, section: str) -> list[Sentence]:
-    """Split text[start:end] into sentences, never inside a quotation."""
+def split_sentences(text: str, start: int, end: int, section: str,
+                    abbreviations: tuple[str, ...] = ()) -> list[Sentence]:
+    """Split text[start:end] into sentences, never inside a quotation nor after an abbreviation (the
+    built-in ones and ``abbreviations``, e.g. the lexicon's short titles: "Bvt. Maj. Gen. X")."""
+    known = _ABBREVIATIONS + abbreviations
+    reach = max(len(a) for a in known)
     quotes = quote_spans(text, start, end)
     sentences: list[Sentence] = []
     begin = start
@@ -79,8 +83,8 @@ def split_sentences(text: str, start: int, end: int, section: str) -> list[Sente
         cut = start + m.start() + len(m.group(0).rstrip())  # after the stop and any closing quote
         if any(a < cut < b for a, b in quotes):
             continue
-        before = text[max(begin, start + m.start() - 5):start + m.start() + 1]
-        if any(before.endswith(a) for a in _ABBREVIATIONS) or re.search(r"(?:^|\s)[A-Z]\.$", before):
+        before = text[max(begin, start + m.start() + 1 - reach):start + m.start() + 1]
+        if any(before.endswith(a) for a in known) or re.search(r"(?:^|\s)[A-Z]\.$", before):
             continue
         stop = start + m.end()
         sentences.append(_trimmed(text, begin, stop, section))
@@ -98,8 +102,9 @@ def _trimmed(text: str, start: int, end: int, section: str) -> Sentence:
     return Sentence(start=start, end=end, section=section)
 
 
-def parse_document(doc: Document) -> ParsedDocument:
-    """Split a document into its parts. Raises InputError for text that is not a document."""
+def parse_document(doc: Document, abbreviations: tuple[str, ...] = ()) -> ParsedDocument:
+    """Split a document into its parts (``abbreviations``: more words after which no sentence ends).
+    Raises InputError for text that is not a document."""
     text = doc.text
     if not text.strip():
         raise InputError("the document is empty", path=doc.path, hint="remove it or give it text")
@@ -143,7 +148,8 @@ def parse_document(doc: Document) -> ParsedDocument:
             dm = _DATE_STAMP.match(line)
             if dm:
                 stated_date = dm.group("date")
-                sentences.extend(split_sentences(text, offset + dm.end(), offset + len(line), section))
+                sentences.extend(split_sentences(text, offset + dm.end(), offset + len(line), section,
+                                                 abbreviations))
                 continue
         if stripped == "Infobox":
             in_infobox = True
@@ -158,7 +164,7 @@ def parse_document(doc: Document) -> ParsedDocument:
             item_start = offset + line.index("- ") + 2
             sentences.append(_trimmed(text, item_start, offset + len(line), section))
             continue
-        sentences.extend(split_sentences(text, offset, offset + len(line), section))
+        sentences.extend(split_sentences(text, offset, offset + len(line), section, abbreviations))
     return ParsedDocument(
         document=doc,
         title=title,

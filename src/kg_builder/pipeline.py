@@ -156,10 +156,12 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
     documents, copies = find_duplicates(documents)
     with timer.stage("extract"):
         extractor = make_extractor(settings)
+        # Short titles end in a full stop that ends no sentence ("Brig. Gen. X"): the lexicon lists them.
+        short = tuple(str(k) for k in settings.lexicon.get("title_abbreviations") or {} if str(k).endswith("."))
         extractions = []
         for doc in documents:
             progress("extract", doc.doc_id)
-            extractions.append(extract_document(parse_document(doc), extractor))
+            extractions.append(extract_document(parse_document(doc, short), extractor))
     with timer.stage("resolve"):
         progress("resolve", None)
         corpus = resolve_entities(extractions, settings.registry)
