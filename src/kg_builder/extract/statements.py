@@ -1,16 +1,17 @@
 """Claims stated in running text: dates of events, quantities, relations and quotations.
 
 The text is read sentence by sentence, keeping what a reader keeps: the last city, operation or battle
-named (so that "the city" and "the operation" can be resolved), the last event, the last speaker.
-Events that a verb states without naming them ("Khorramshahr was captured") are minted from templates
-in the lexicon ("Occupation of {place}").
+named (so that "the city" and "the operation" can be resolved; before any is named, the only one the
+document names, never a news dateline's place), and the last event. Events that a verb states without
+naming them ("Khorramshahr was captured") are minted from templates in the lexicon ("Occupation of
+{place}"). Relations around a role or a command phrase are :mod:`.relations`' rules, and who said what
+(with the last speaker) is :mod:`.quotations`'.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..config import Lexicon, type_ancestors
@@ -20,18 +21,11 @@ from .dates import DateMention, find_dates
 from .infobox import EntityHint
 from .names import Patterns, norm, word_re
 from .quantities import QuantityLexicon, find_quantities, side_before
+from .quotations import Attribution
+from .refs import Ref, is_a
+from .relations import make_rules, role_persons
 
 __all__ = ["StatementResult", "extract_statements"]
-
-
-@dataclass(frozen=True)
-class _Ref:
-    start: int
-    end: int
-    key: str
-    type: str
-    label: str
-    kind: str  # mention | anaphor | event | demonym
 
 
 @dataclass
@@ -43,12 +37,23 @@ class StatementResult:
     unattached_dates: int = 0
 
 
-def _is(type_: str, targets: Iterable[str]) -> bool:
-    return bool(set(type_ancestors(type_)) & set(targets))
-
-
 def _words_between(text: str, a: int, b: int) -> int:
     return len(re.findall(r"[\w’'-]+", text[a:b])) if b > a else 0
+
+
+def _dateline(doc: ParsedDocument, mentions: list[Mention]) -> tuple[int, int] | None:
+    """The span of a news dateline's place ("ZAGREB - Veterans marched ...", "BAGHDAD, May 3 (Reuters) - "):
+    where the report was filed, not what "the city" of the text refers to."""
+    if not doc.sentences or doc.document.meta.kind != "news":
+        return None
+    first = doc.sentences[0].start
+    m = next((m for m in mentions if m.start == first and m.rule != "single-name"), None)
+    if m is None or not is_a(m.type, ["Place"]):
+        return None
+    # The report's first word follows the dash: "Kursk – a city on the Seym – ..." is no dateline.
+    if re.match(r"(?:,[^\n\-–—]{0,40})?\s+[-–—]\s+[A-Z\"“]", doc.text[m.end:m.end + 48]):
+        return (m.start, m.end)
+    return None
 
 
 class _Walker:
@@ -64,38 +69,44 @@ class _Walker:
         self.topic = topic
         self.topic_type = topic_type
         self.labels = {m.key: m.text for m in self.mentions if m.curated}
-        self.last: dict[str, _Ref] = {}
-        self.last_event: _Ref | None = None
-        self.last_speaker: str | None = None
-        self.history: list[tuple[list[_Ref], bool, bool, str | None]] = []
+        self.last: dict[str, Ref] = {}
+        self.last_event: Ref | None = None
         self.out = StatementResult()
+        # Names only an apposition or a command phrase shows to be persons ("Jan X, chief of staff
+        # of ..."): typed here for every rule of this document, and for resolution through a hint.
+        self.persons = role_persons(self.text, self.mentions, lexicon)
+        for key, label in sorted(self.persons.items()):
+            self.out.hints.append(EntityHint(doc.doc_id, key, label, "Person", "text-role-person"))
+        self.said = Attribution(self.text, self.mentions, set(self.persons), lexicon)
+        self.relation_rules = make_rules(lexicon)
+        self.dateline = _dateline(doc, self.mentions)
+        self.only: dict[str, Ref | None] = {}
         self.events = lexicon.get("events") or {}
         self.anaphora: dict[str, tuple[str, ...]] = {
             t: tuple(ws) for t, ws in (lexicon.get("anaphora") or {}).items()}
-        self.speech = word_re(lexicon.words("speech_verbs") or ("said",))
         self.start_words = word_re(lexicon.words("start_words") or ("launched",))
         self.anniversary = word_re(lexicon.words("anniversary_words") or ("anniversary",))
         self.life = word_re(lexicon.words("life_words") or ("died",))
         self.occupation = word_re(lexicon.words("occupation_words") or ("occupation",))
         self.roles = word_re(lexicon.words("apposition_roles") or ("commander",))
-        self.min_words = int(lexicon.get("quotation_min_words") or 6)
         self.list_sections = set(lexicon.words("list_sections"))
         self.end_words = word_re(lexicon.words("end_words") or ("ended",))
         self.main_place = self._main_place()
 
-    def _main_place(self) -> _Ref | None:
+    def _main_place(self) -> Ref | None:
         """The place a document is most about: its most often named place below country level."""
         counts: dict[str, int] = {}
         first: dict[str, Mention] = {}
         for m in self.mentions:
-            if m.rule != "single-name" and _is(m.type, ["Place"]) and not _is(m.type, ["Country", "Province"]):
+            if m.rule != "single-name" and is_a(m.type, ["Place"]) and not is_a(m.type, ["Country", "Province"]) \
+                    and (m.start, m.end) != self.dateline:
                 counts[m.key] = counts.get(m.key, 0) + 1
                 first.setdefault(m.key, m)
         if not counts:
             return None
         key = max(counts, key=lambda k: (counts[k], -first[k].start))
         m = first[key]
-        return _Ref(m.start, m.end, m.key, m.type, m.text, "mention")
+        return Ref(m.start, m.end, m.key, m.type, m.text, "mention")
 
     # -- references -------------------------------------------------------------------------
     def _mentions_in(self, s: Sentence) -> list[Mention]:
@@ -106,16 +117,16 @@ class _Walker:
             i += 1
         return out
 
-    def _refs(self, s: Sentence, quotes: list[tuple[int, int]]) -> list[_Ref]:
+    def _refs(self, s: Sentence, quotes: list[tuple[int, int]]) -> list[Ref]:
         refs = [
-            _Ref(m.start, m.end, m.key, m.type, m.text, "mention")
+            Ref(m.start, m.end, m.key, "Person" if m.key in self.persons and m.type == "Entity" else m.type,
+                m.text, "mention")
             for m in self._mentions_in(s)
             if m.rule != "single-name" and not any(a <= m.start < b for a, b in quotes)
+            and (m.start, m.end) != self.dateline
         ]
         for type_, phrases in self.anaphora.items():
-            prev = self.last.get(type_)
-            if type_ in ("Battle",) and prev is None and self.topic and self.topic_type == "Battle":
-                prev = _Ref(0, 0, self.topic, "Battle", self.topic, "anaphor")
+            prev = self._antecedent(type_)
             if prev is None:
                 continue
             for m in re.finditer(rf"(?i)\b(?:{'|'.join(re.escape(p) for p in phrases)})\b", self.text[s.start:s.end]):
@@ -125,22 +136,40 @@ class _Walker:
                 # "the city of X" names the city itself: not an anaphor.
                 if re.match(r"\s+of\s+[A-Z]", self.text[b:b + 5]):
                     continue
-                refs.append(_Ref(a, b, prev.key, prev.type, prev.label, "anaphor"))
+                refs.append(Ref(a, b, prev.key, prev.type, prev.label, "anaphor"))
         if self.p.demonym_re is not None:
             for d in self.p.demonym_re.finditer(self.text, s.start, s.end):
                 if not any(r.start <= d.start() < r.end for r in refs):
                     key = self.p.demonyms[d.group(0)]
-                    refs.append(_Ref(d.start(), d.end(), key, self.p.registry_types.get(key, "Country"),
+                    refs.append(Ref(d.start(), d.end(), key, self.p.registry_types.get(key, "Country"),
                                      d.group(0), "demonym"))
         return sorted(refs, key=lambda r: r.start)
 
-    def _label(self, ref: _Ref) -> str:
+    def _antecedent(self, type_: str) -> Ref | None:
+        """What "the city" (of this class) refers back to: the last one named; before any is named, the
+        topic if it is a battle, else the only one of its class the document names (a dateline aside)."""
+        prev = self.last.get(type_)
+        if prev is None and type_ == "Battle" and self.topic and self.topic_type == "Battle":
+            prev = Ref(0, 0, self.topic, "Battle", self.topic, "anaphor")
+        return prev if prev is not None else self._only_of_class(type_)
+
+    def _only_of_class(self, type_: str) -> Ref | None:
+        """The one entity of this class the document's running text names, if it names one."""
+        if type_ not in self.only:
+            running = [(s.start, s.end) for s in self.doc.sentences if s.section not in self.list_sections]
+            only = {m.key: m for m in self.mentions if m.rule != "single-name" and m.type == type_
+                    and (m.start, m.end) != self.dateline and any(a <= m.start < b for a, b in running)}
+            m = next(iter(only.values())) if len(only) == 1 else None
+            self.only[type_] = Ref(m.start, m.end, m.key, m.type, m.text, "mention") if m else None
+        return self.only[type_]
+
+    def _label(self, ref: Ref) -> str:
         return self.labels.get(ref.key, ref.label)
 
-    def _event_refs(self, s: Sentence, refs: list[_Ref], quotes: list[tuple[int, int]]) -> list[tuple[_Ref, str, bool]]:
+    def _event_refs(self, s: Sentence, refs: list[Ref], quotes: list[tuple[int, int]]) -> list[tuple[Ref, str, bool]]:
         """Events stated by a verb or noun and the place nearest to it: (event, event kind, is verb)."""
-        places = [r for r in refs if _is(r.type, ["Place"]) and r.kind != "demonym"]
-        found: list[tuple[_Ref, str, bool]] = []
+        places = [r for r in refs if is_a(r.type, ["Place"]) and r.kind != "demonym"]
+        found: list[tuple[Ref, str, bool]] = []
         for kind, spec in self.events.items():
             for is_verb, words in ((True, spec.get("verbs") or []), (False, spec.get("nouns") or [])):
                 if not words:
@@ -159,20 +188,20 @@ class _Walker:
                     key = "~" + norm(label)
                     type_ = str(spec.get("type", "Event"))
                     self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
-                    found.append((_Ref(m.start(), m.end(), key, type_, label, "event"), kind, is_verb))
+                    found.append((Ref(m.start(), m.end(), key, type_, label, "event"), kind, is_verb))
         return found
 
     @staticmethod
-    def _place_for(text: str, a: int, b: int, places: list[_Ref]) -> _Ref | None:
+    def _place_for(text: str, a: int, b: int, places: list[Ref]) -> Ref | None:
         after = [p for p in places if 0 <= p.start - b <= 60 and len(text[b:p.start].split()) <= 6]
         if after:
-            best = min(after, key=lambda p: (p.start - b, _is(p.type, ["Country", "Province"])))
-            if not _is(best.type, ["Country"]) or len(after) == 1:
+            best = min(after, key=lambda p: (p.start - b, is_a(p.type, ["Country", "Province"])))
+            if not is_a(best.type, ["Country"]) or len(after) == 1:
                 return best
         before = [p for p in places if 0 <= a - p.end <= 80]
         if before:
             # "Khorramshahr was captured": a place named before the verb; never a whole country.
-            non_country = [p for p in before if not _is(p.type, ["Country"])]
+            non_country = [p for p in before if not is_a(p.type, ["Country"])]
             return max(non_country, key=lambda p: p.end) if non_country else None
         return after[0] if after else None
 
@@ -182,10 +211,10 @@ class _Walker:
         self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop,
                                      value=value, start=a, end=b, rule=rule, side=side, side_label=side_label))
 
-    def _named_events(self, refs: list[_Ref]) -> list[_Ref]:
-        return [r for r in refs if _is(r.type, ["Event"]) and r.type != "War" and r.kind in ("mention", "anaphor")]
+    def _named_events(self, refs: list[Ref]) -> list[Ref]:
+        return [r for r in refs if is_a(r.type, ["Event"]) and r.type != "War" and r.kind in ("mention", "anaphor")]
 
-    def _dates(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+    def _dates(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
                quotes: list[tuple[int, int]]) -> list[DateMention]:
         para = self.text.rfind("\n", 0, s.start) + 1
         dates = [d for d in find_dates(self.text, s.start, s.end, para)
@@ -199,9 +228,9 @@ class _Walker:
         named = self._named_events(refs)
         starts = list(self.start_words.finditer(self.text, s.start, s.end))
         for d in dates:
-            def near(r: _Ref, d: DateMention = d) -> int:
+            def near(r: Ref, d: DateMention = d) -> int:
                 return min(abs(r.start - d.end), abs(d.start - r.end))
-            subject: _Ref | None = None
+            subject: Ref | None = None
             prop = "pointInTime"
             kind = None
             if starts and named:
@@ -247,7 +276,7 @@ class _Walker:
         return dates
 
     def _subject_for_quantity(
-        self, pos: int, end: int, refs: list[_Ref], events: list[tuple[_Ref, str, bool]]
+        self, pos: int, end: int, refs: list[Ref], events: list[tuple[Ref, str, bool]]
     ) -> str | None:
         named = self._named_events(refs)
         if named:
@@ -261,16 +290,16 @@ class _Walker:
             return self.last_event.key
         return self.topic
 
-    def _quantities(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+    def _quantities(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
                     skip: list[tuple[int, int]]) -> None:
         countries = [(r.start, r.key, r.label) for r in refs
-                     if _is(r.type, ["Country"]) or (r.kind == "mention" and _is(r.type, ["Organization"]))]
+                     if is_a(r.type, ["Country"]) or (r.kind == "mention" and is_a(r.type, ["Organization"]))]
         sentence = self.text[s.start:s.end]
         for q in find_quantities(self.text, s.start, s.end, self.ql, self.p, skip):
             if q.property == "duration":
                 if not self.occupation.search(sentence):
                     continue
-                places = [r for r in refs if _is(r.type, ["City", "Region", "Island"])]
+                places = [r for r in refs if is_a(r.type, ["City", "Region", "Island"])]
                 if not places:
                     continue
                 place = min(places, key=lambda r: abs(r.start - q.start))
@@ -292,12 +321,12 @@ class _Walker:
             if q.property == "numberOfParticipants":
                 # "70,000 Iranian Army troops and Revolutionary Guards": the forces counted took part.
                 for r in refs:
-                    if r.kind == "mention" and q.start <= r.start < q.end and _is(r.type, ["Organization"]) \
+                    if r.kind == "mention" and q.start <= r.start < q.end and is_a(r.type, ["Organization"]) \
                             and r.key != subject:
                         self._claim(subject, "participant", EntityValue(r.key), q.start, q.end,
                                     "text-participants-counted")
 
-    def _relations(self, s: Sentence, refs: list[_Ref], events: list[tuple[_Ref, str, bool]],
+    def _relations(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
                    quotes: list[tuple[int, int]]) -> None:
         all_refs = sorted(refs + [e[0] for e in events], key=lambda r: r.start)
         for prop, spec in (self.lex.get("relations") or {}).items():
@@ -308,13 +337,14 @@ class _Walker:
             stypes = spec.get("subject_types") or ["Entity"]
             otypes = spec.get("object_types") or ["Entity"]
             for m in word_re(phrases).finditer(self.text, s.start, s.end):
-                if any(a <= m.start() < b for a, b in quotes):
+                # "commanded by X", "joined by X": the passive states the reverse (see relations.py).
+                if any(a <= m.start() < b for a, b in quotes) or re.match(r"\s+by\b", self.text[m.end():m.end() + 4]):
                     continue
-                before = [r for r in all_refs if r.end <= m.start() and _is(r.type, stypes)
+                before = [r for r in all_refs if r.end <= m.start() and is_a(r.type, stypes)
                           and not any(a <= r.start < b for a, b in quotes)]
                 # Events minted from a verb are never objects: "launched an assault on X" does not
                 # say which assault on X it was.
-                after = [r for r in all_refs if r.start >= m.end() and _is(r.type, otypes) and r.kind != "event"
+                after = [r for r in all_refs if r.start >= m.end() and is_a(r.type, otypes) and r.kind != "event"
                          and not any(a <= r.start < b for a, b in quotes)]
                 if not before or not after:
                     continue
@@ -331,60 +361,30 @@ class _Walker:
                 subj, obj = (b, a) if spec.get("reverse") else (a, b)
                 self._claim(subj.key, prop, EntityValue(obj.key), min(a.start, m.start()), max(b.end, m.end()),
                             f"text-relation-{prop}")
+        self._apposition_roles(s, refs)
+        for rule in self.relation_rules:
+            for f in rule.find(self.text, s.start, s.end, refs):
+                self._claim(f.subject, f.property, EntityValue(f.object), f.start, f.end, f.rule)
+
+    def _apposition_roles(self, s: Sentence, refs: list[Ref]) -> None:
+        """ "A, the B commander": a person named with a role word after an organisation is a member of it."""
         for r in refs:
-            if r.kind != "mention" or not _is(r.type, ["Person"]):
+            if r.kind != "mention" or not is_a(r.type, ["Person"]):
                 continue
             comma = re.match(r",\s+(?:a|an|the)\s+", self.text[r.end:r.end + 10])
             if not comma:
                 continue
-            org = next((o for o in refs if o.start == r.end + comma.end() and _is(o.type, ["Organization"])), None)
+            org = next((o for o in refs if o.start == r.end + comma.end() and is_a(o.type, ["Organization"])), None)
             if org is None:
                 continue
             role = self.roles.match(self.text, org.end + 1, min(org.end + 30, s.end))
             if role and self.text[org.end] == " ":
                 self._claim(r.key, "memberOf", EntityValue(org.key), r.start, role.end(), "text-apposition-role")
 
-    def _recent_person(self) -> str | None:
-        """The person named last in the previous two sentences ("X predicted ... 'quote,' he told")."""
-        for persons, _speech, _colon, _speaker in reversed(self.history[-2:]):
-            if persons:
-                return persons[-1].key
-        return None
-
-    def _quotations(self, s: Sentence, refs: list[_Ref], quotes: list[tuple[int, int]]) -> str | None:
-        sentence = self.text[s.start:s.end]
-        outside = sentence
-        for a, b in quotes:
-            outside = outside[:a - s.start] + " " * (b - a) + outside[b - s.start:]
-        persons = [r for r in refs if _is(r.type, ["Person"]) and r.kind == "mention"
-                   and not any(a <= r.start < b for a, b in quotes)]
-        speech = self.speech.search(outside)
-        speaker_here: str | None = None
-        for a, b in quotes:
-            content_a, content_b = a + 1, b - 1
-            while content_b > content_a and self.text[content_b - 1] in " ,":
-                content_b -= 1
-            if len(re.findall(r"\w+", self.text[content_a:content_b])) < self.min_words:
-                continue
-            speaker: str | None = None
-            if speech and persons:
-                speaker = min(persons, key=lambda r: min(abs(r.start - b), abs(a - r.end))).key
-            elif speech and re.search(r"(?i)\b(?:he|she)\b", outside):
-                speaker = self.last_speaker or self._recent_person()
-            if speaker is None and (b - a) > 0.6 * max(1, len(sentence.strip())):
-                for prev_persons, prev_speech, prev_colon, prev_speaker in reversed(self.history[-2:]):
-                    if prev_persons and (prev_speech or prev_colon):
-                        speaker = prev_persons[-1].key
-                        break
-                    if prev_speaker:
-                        speaker = prev_speaker
-                        break
-            if speaker is None:
-                continue
-            self._claim(speaker, "quotation", TextValue(self.text[content_a:content_b]), content_a, content_b,
-                        "text-quotation")
-            speaker_here = speaker
-        return speaker_here
+    def _quotations(self, s: Sentence, refs: list[Ref], quotes: list[tuple[int, int]]) -> None:
+        for said in self.said.read(s, refs, self._mentions_in(s), quotes):
+            self._claim(said.speaker, "quotation", TextValue(self.text[said.start:said.end]), said.start, said.end,
+                        said.rule)
 
     def walk(self) -> StatementResult:
         for s in self.doc.sentences:
@@ -396,13 +396,7 @@ class _Walker:
                 skip = [(d.start, d.end) for d in dates] + quotes
                 self._quantities(s, refs, events, skip)
                 self._relations(s, refs, events, quotes)
-                speaker = self._quotations(s, refs, quotes)
-                if speaker:
-                    self.last_speaker = speaker
-                sentence = self.text[s.start:s.end]
-                persons = [r for r in refs if _is(r.type, ["Person"]) and r.kind == "mention"]
-                self.history.append((persons, bool(self.speech.search(sentence)),
-                                     sentence.rstrip().endswith(":"), speaker))
+                self._quotations(s, refs, quotes)
                 # A named event outranks one minted from a verb as what later sentences are about.
                 evs = self._named_events(refs) or [e[0] for e in events]
                 if evs:
