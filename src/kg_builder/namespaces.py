@@ -136,6 +136,8 @@ KGO = ClosedNamespace(
         "numberOfDeaths",
         "numberOfInjured",
         "numberCaptured",
+        "numberOfCasualties",
+        "numberMissing",
         "numberOfParticipants",
         "equipmentStrength",
         "equipmentLosses",

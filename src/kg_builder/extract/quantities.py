@@ -49,6 +49,8 @@ class QuantityLexicon:
     duration_re: re.Pattern[str]
     shares: dict[str, float]
     carry_words: re.Pattern[str]
+    combined: re.Pattern[str]  # "killed, wounded or captured" right after a figure
+    not_people: re.Pattern[str]
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -86,7 +88,16 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
         duration_re=re.compile(rf"(?i)\s*(?P<unit>{_alt(durations)})\b"),
         shares=shares,
         carry_words=word_re(tuple(q.get("carry_side_words") or ("others",))),
+        combined=_combined(tuple(q.get("combined_terms") or ())),
+        not_people=word_re(tuple(q.get("not_people") or ("brigades",))),
     )
+
+
+def _combined(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """Two or more terms joined by a comma, "and" or "or", right after a figure (and an adjective)."""
+    term = rf"(?:{_alt(terms)})" if terms else r"(?!)"
+    join = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
+    return re.compile(rf"(?i)\s+(?:[A-Z][\w-]+\s+)?{term}(?:{join}{term})+\b")
 
 
 def _dec(text: str) -> Decimal:
@@ -174,6 +185,11 @@ def find_quantities(
         if prop is None and dm:
             prop, unit = "duration", ql.durations[dm.group("unit").lower()]
         noun_phrase = " ".join(tail.split()[:2])
+        combined = ql.combined.match(text, m.end(), end) if prop is None else None
+        if combined:
+            prop = "numberOfCasualties"
+        elif prop is None and _counts_no_people(noun_phrase, ql):
+            continue  # "4 brigades": what it counts has no property of its own, and no person is counted
         em = ql.equipment.search(noun_phrase)
         if prop is None and em:
             unit = _singular(em.group(0))
@@ -197,6 +213,8 @@ def find_quantities(
         kept = re.sub(r"(?:\s+(?:and|or|but|with|of|the|from|to|for|during|by|in|at|others?))+\s*$", "", tail.rstrip(),
                       flags=re.IGNORECASE)
         qend = m.end() + len(kept)
+        if combined:
+            qend = max(qend, combined.end())
         if dm:
             qend = max(qend, m.end() + dm.end() - dm.start())
         side, side_label = _side(text, m.end(), qend, tail, patterns)
@@ -221,6 +239,11 @@ def find_quantities(
         found.append(QuantityMention(s.start(), s.end(), Quantity(frac, None, None, False, None, s.group("noun")),
                                      "proportion", None, None))
     return sorted(found, key=lambda q: q.start)
+
+
+def _counts_no_people(noun_phrase: str, ql: QuantityLexicon) -> bool:
+    """Whether the words after a figure count things that are not people, and no equipment."""
+    return bool(ql.not_people.search(noun_phrase)) and not ql.equipment.search(noun_phrase)
 
 
 def _side(text: str, lo: int, hi: int, tail: str, patterns: Patterns) -> tuple[str | None, str | None]:
