@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .lexicon_schema import EXTRACTION, INFOBOX, Spec, check_yaml
 from .models import Registry, RegistryEntry
 from .namespaces import is_language_tag
 
@@ -125,11 +126,14 @@ def find_root(start: Path | None = None) -> Path:
     )
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, schema: Spec | None = None) -> Any:
+    """A YAML file of ``ontology/``, checked against ``schema`` when one is given (unknown keys fail)."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise ConfigError("file not found", path=path) from e
+    if schema is not None:
+        check_yaml(text, schema, path)
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as e:
@@ -234,7 +238,7 @@ def load_registry(path: Path) -> Registry:
 
 def load_infobox_spec(path: Path) -> InfoboxSpec:
     """Read the infobox field mapping (``ontology/infobox.yaml``)."""
-    data = load_yaml(path)
+    data = load_yaml(path, INFOBOX)
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ConfigError("expected a `fields:` mapping", path=path)
     return InfoboxSpec(
@@ -248,7 +252,7 @@ def load_settings(root: Path | None = None) -> Settings:
     """Everything a build needs, from the project root."""
     root = (root or find_root()).resolve()
     ontology = root / "ontology"
-    lex = load_yaml(ontology / "extraction.yaml")
+    lex = load_yaml(ontology / "extraction.yaml", EXTRACTION)
     if not isinstance(lex, dict):
         raise ConfigError("expected a mapping", path=ontology / "extraction.yaml")
     return Settings(
