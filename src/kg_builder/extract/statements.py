@@ -182,8 +182,8 @@ class _Walker:
                             re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]):
                         # "the siege": a definite description of the event the document is about.
                         place = self.main_place
-                    if place is None:
-                        continue
+                    if place is None or not is_a(place.type, list(spec.get("places") or [])):
+                        continue  # no place, or one the event cannot be named after (a country)
                     label = str(spec.get("label", "{place}")).format(place=self._label(place))
                     key = "~" + norm(label)
                     type_ = str(spec.get("type", "Event"))
