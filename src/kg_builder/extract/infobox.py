@@ -21,6 +21,13 @@ from .quantities import QuantityLexicon, find_quantities
 __all__ = ["EntityHint", "InfoboxResult", "extract_infobox", "field_spec"]
 
 _SCOPE = re.compile(r"\s*\((?P<scope>[^()]*[A-Za-z][^()]*)\)\s*$")
+# "Overall commander: X", "Jordan: X": a label that opens a list item says whose or what the item is;
+# it is never part of the name.
+_ITEM_LABEL = re.compile(r"(?P<label>[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,4}):\s+")
+# "A of the B" in a Partof field, where B is a war or an event the registry knows: A is part of B.
+_PART_OF = re.compile(r"(?P<part>.+?)\s+of\s+(?:the\s+)?(?P<whole>.+)")
+_WHOLES = ("War", "Event", "MilitaryOperation", "Battle")
+_SIDE_TYPES = ("Country", "Organization", "Government", "MilitaryUnit")
 
 
 @dataclass(frozen=True)
@@ -120,12 +127,51 @@ def _named_span(doc: ParsedDocument, a: int, b: int, type_: str, spec: InfoboxSp
     return start, end, "; ".join(notes) if notes else None
 
 
+def _item_label(doc: ParsedDocument, a: int, b: int, patterns: Patterns) -> tuple[int, str | None, str | None]:
+    """Where the item's name starts after a leading label, the label as a note, and the side it names
+    when the registry knows the label as a country or an organisation ("Jordan: X")."""
+    m = _ITEM_LABEL.match(doc.text, a, b)
+    if m is None or m.end() >= b:
+        return a, None, None
+    label = m.group("label")
+    ident = patterns.registry_names.get(label)
+    side = ident if ident is not None and patterns.registry_types.get(ident) in _SIDE_TYPES else None
+    return m.end(), label, side
+
+
+def _part_of_whole(doc: ParsedDocument, a: int, b: int, patterns: Patterns) -> tuple[int, int] | None:
+    """The span of B when item text[a:b] is "A of the B" and B is a war or event the registry knows."""
+    m = _PART_OF.fullmatch(doc.text, a, b)
+    if m is None:
+        return None
+    ident = patterns.registry_names.get(m.group("whole"))
+    if ident is None or patterns.registry_types.get(ident) not in _WHOLES:
+        return None
+    return m.start("whole"), m.end("whole")
+
+
+def _split_part_of(doc: ParsedDocument, a: int, b: int, patterns: Patterns, out: InfoboxResult) -> int:
+    """For "A of the B" (B a known war or event): record B, and that A is part of B; the end of A."""
+    whole = _part_of_whole(doc, a, b, patterns)
+    if whole is None:
+        return b
+    part_end = doc.text.rindex(" of ", a, whole[0])
+    part = _entity_at(doc, a, part_end, "Event", patterns)
+    of = _entity_at(doc, whole[0], whole[1], "Event", patterns)
+    out.mentions.append(of)
+    out.claims.append(Claim(doc_id=doc.doc_id, subject=part.key, property="partOf", value=EntityValue(of.key),
+                            start=a, end=b, rule="infobox-part-of-whole"))
+    return part_end
+
+
 def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: dict[str, object],
                  patterns: Patterns, common: _ClaimContext, out: InfoboxResult) -> None:
     """A claim for each entity a list field names ("Commander1: Gen. X Y, Z WKIA")."""
     kind, prop, type_ = str(fs.get("kind")), str(fs.get("property", "result")), str(fs.get("type", "Event"))
     for a, b in _items(f, spec, doc.text):
-        named = _named_span(doc, a, b, type_, spec, patterns)
+        name_at, label, labelled_side = _item_label(doc, a, b, patterns)
+        name_end = _split_part_of(doc, name_at, b, patterns, out) if kind == "events" else b
+        named = _named_span(doc, name_at, name_end, type_, spec, patterns)
         if named is None:
             out.warnings.append(f"{doc.document.path}:{f.line}: {doc.text[a:b]!r} in {f.key} is a rank or title "
                                 f"without a name; no one was read from it")
@@ -133,9 +179,11 @@ def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: di
         start, end, note = named
         mention = _entity_at(doc, start, end, type_, patterns)
         out.mentions.append(mention)
+        note = "; ".join(n for n in (label if labelled_side is None else None, note) if n) or None
+        context = common | {"side": labelled_side} if labelled_side is not None else common
         # The claim quotes the whole item ("Gen. X YKIA"); the name alone is the mention.
         out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                rule=f"infobox-{kind}", qualifier=note, **common))
+                                rule=f"infobox-{kind}", qualifier=note, **context))
 
 
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
