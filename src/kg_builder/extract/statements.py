@@ -129,7 +129,9 @@ class _Walker:
             prev = self._antecedent(type_)
             if prev is None:
                 continue
-            for m in re.finditer(rf"(?i)\b(?:{'|'.join(re.escape(p) for p in phrases)})\b", self.text[s.start:s.end]):
+            # Whole words only, hyphens included: "the battle-hardened Guard" refers to no battle.
+            alternation = "|".join(re.escape(p) for p in phrases)
+            for m in re.finditer(rf"(?i)(?<![\w-])(?:{alternation})(?![\w-])", self.text[s.start:s.end]):
                 a, b = s.start + m.start(), s.start + m.end()
                 if any(r.start <= a < r.end for r in refs):
                     continue
@@ -387,7 +389,13 @@ class _Walker:
                         said.rule)
 
     def walk(self) -> StatementResult:
+        previous_end = 0
         for s in self.doc.sentences:
+            if self.topic is not None and "\n" in self.text[previous_end:s.start]:
+                # A new paragraph of an article goes back to what the article is about: an event named in
+                # passing before ("after their defeat at the First Battle of X") is not what it counts.
+                self.last_event = None
+            previous_end = s.end
             quotes = quote_spans(self.text, s.start, s.end)
             refs = self._refs(s, quotes)
             if s.section not in self.list_sections:
