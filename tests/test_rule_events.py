@@ -1,6 +1,6 @@
-"""No invented events: a verb or noun of the lexicon's event patterns names an event after a city,
-an island or a region it happened to, never after a country ("Germany invaded Poland" states no
-"Occupation of Poland"). Texts about other wars and eras than the seeds'."""
+"""No invented events: a verb or noun of the lexicon's event patterns names an event after the place it
+happened to, never after a country ("Germany invaded Poland" states no "Occupation of Poland"). Texts
+about other wars and eras than the seeds'."""
 
 from __future__ import annotations
 

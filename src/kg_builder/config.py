@@ -63,6 +63,7 @@ class InfoboxSpec:
     fields: dict[str, dict[str, Any]]
     name_markers: dict[str, str]
     list_separators: tuple[str, ...]
+    alias_markers: tuple[str, ...] = ()  # "X (codenamed Y)": words that give the topic a second name
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,7 @@ def load_infobox_spec(path: Path) -> InfoboxSpec:
         fields={str(k).lower().replace(" ", ""): dict(v) for k, v in data["fields"].items()},
         name_markers=dict(data.get("name_markers") or {}),
         list_separators=_str_tuple(data.get("list_separators"), path, "list_separators") or (",",),
+        alias_markers=_str_tuple(data.get("alias_markers"), path, "alias_markers"),
     )
 
 

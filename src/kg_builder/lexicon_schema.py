@@ -123,9 +123,10 @@ EXTRACTION = Record({
                                "max_tail_words": Scalar("int")}),
     "quantities": _QUANTITIES,
     "events": MapOf(Record({"verbs": WORDS, "nouns": WORDS, "label": TEXT, "type": TYPES, "property": TEXT,
-                            "ends": TEXT, "places": ListOf(TYPES)},
-                           required=frozenset({"label", "type", "places"}))),
+                            "ends": TEXT, "not_places": ListOf(TYPES)},
+                           required=frozenset({"label", "type"}))),
     "anaphora": MapOf(WORDS),
+    "topic_pronouns": WORDS,
     "life_words": WORDS,
     "script_languages": MapOf(TEXT),
     "list_sections": WORDS,
@@ -150,6 +151,7 @@ INFOBOX = Record({
     }, required=frozenset({"kind"}))),
     "name_markers": MapOf(TEXT),
     "list_separators": WORDS,
+    "alias_markers": WORDS,
 }, required=frozenset({"fields"}))
 
 

@@ -62,12 +62,14 @@ def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
     ib = extract_infobox(doc, ex.settings.infobox, ex.patterns, ex.quantities)
     spans = [(s.start, s.end) for s in doc.sentences]
     mentions = _propagate_types(ib.mentions + find_mentions(doc, spans, ex.patterns))
-    names = find_name_facts(doc, mentions, ex.settings.lexicon)
+    names = find_name_facts(doc, mentions, ex.settings.lexicon) + ib.names
     topic_type = next((m.type for m in ib.mentions if m.key == ib.topic), None)
     if doc.title and ib.topic and doc.title != ib.topic_label:
         at = doc.text.find(doc.title)
         names.append(NameFact(doc.doc_id, ib.topic, doc.title, None, at, at + len(doc.title)))
-    st = extract_statements(doc, mentions, ex.patterns, ex.quantities, ex.settings.lexicon, ib.topic, topic_type)
+    topic_names = tuple(n.name for n in ib.names if n.key == ib.topic) + ((ib.topic_label,) if ib.topic_label else ())
+    st = extract_statements(doc, mentions, ex.patterns, ex.quantities, ex.settings.lexicon, ib.topic, topic_type,
+                            topic_names)
     return DocumentExtraction(
         doc_id=doc.doc_id,
         topic=ib.topic,

@@ -15,7 +15,7 @@ from typing import TypedDict
 from ..config import InfoboxSpec
 from ..models import Claim, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
 from .dates import find_dates
-from .names import Patterns, norm
+from .names import NameFact, Patterns, norm
 from .quantities import QuantityLexicon, find_quantities
 
 __all__ = ["EntityHint", "InfoboxResult", "extract_infobox", "field_spec"]
@@ -52,6 +52,7 @@ class InfoboxResult:
     hints: list[EntityHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sides: dict[int, str] = field(default_factory=dict)  # side number -> combatant key
+    names: list[NameFact] = field(default_factory=list)  # second names the topic field gives
 
 
 class _ClaimContext(TypedDict):
@@ -186,6 +187,34 @@ def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: di
                                 rule=f"infobox-{kind}", qualifier=note, **context))
 
 
+def _topic_spans(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec) -> list[tuple[int, int]]:
+    """The topic's name, and a second name the field gives it: "X (codenamed Y)", "X, also known as Y"."""
+    a, b = f.start, f.end
+    while b > a and doc.text[b - 1].isspace():
+        b -= 1
+    if not spec.alias_markers:
+        return [(a, b)]
+    markers = "|".join(re.escape(w) for w in sorted(spec.alias_markers, key=len, reverse=True))
+    m = re.compile(rf"(?P<a>.+?)(?:\s*\(\s*|\s*,\s*|\s+)(?:{markers})\s+(?P<b>[^()]+?)\s*\)?").fullmatch(doc.text, a, b)
+    if m is None:
+        return [(a, b)]
+    return [(m.start("a"), m.end("a")), (m.start("b"), m.end("b"))]
+
+
+def _read_topic(doc: ParsedDocument, f: InfoboxField, fs: dict[str, object], spec: InfoboxSpec,
+                patterns: Patterns, out: InfoboxResult) -> None:
+    """The event the article is about; of two names, the registry's is the entity and the other an alias."""
+    spans = _topic_spans(doc, f, spec)
+    known = [s for s in spans if doc.text[s[0]:s[1]] in patterns.registry_names]
+    main = known[0] if known else spans[0]
+    mention = _entity_at(doc, main[0], main[1], str(fs.get("type", "Event")), patterns)
+    out.topic, out.topic_label = mention.key, mention.text
+    out.mentions.append(mention)
+    for a, b in spans:
+        if (a, b) != main:
+            out.names.append(NameFact(doc.doc_id, mention.key, doc.text[a:b], None, a, b))
+
+
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                     ql: QuantityLexicon) -> InfoboxResult:
     """Claims, mentions and the topic of a document's infobox."""
@@ -194,9 +223,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
     fields = [(f, *field_spec(spec, f.key)) for f in doc.infobox]
     for f, fs, _side in fields:
         if fs and fs.get("kind") == "topic" and f.value.strip():
-            mention = _entity_at(doc, f.start, f.end, str(fs.get("type", "Event")), patterns)
-            out.topic, out.topic_label = mention.key, mention.text
-            out.mentions.append(mention)
+            _read_topic(doc, f, fs, spec, patterns, out)
             break
     if out.topic is None and doc.title and doc.infobox:
         out.topic, out.topic_label = "~" + norm(doc.title), doc.title

@@ -92,6 +92,10 @@ class _Walker:
         self.list_sections = set(lexicon.words("list_sections"))
         self.end_words = word_re(lexicon.words("end_words") or ("ended",))
         self.main_place = self._main_place()
+        pronouns = lexicon.words("topic_pronouns")
+        self.topic_pronoun = re.compile(rf"(?:{'|'.join(map(re.escape, pronouns))})(?![\w-])") if pronouns else None
+        self.prev_about_topic = False
+        self.topic_opening: re.Pattern[str] | None = None  # a sentence that opens with the topic's name
 
     def _main_place(self) -> Ref | None:
         """The place a document is most about: its most often named place below country level."""
@@ -147,6 +151,23 @@ class _Walker:
                                      d.group(0), "demonym"))
         return sorted(refs, key=lambda r: r.start)
 
+    def _topic_pronoun(self, s: Sentence) -> Ref | None:
+        """A sentence that opens with "It" right after a sentence that opens with the article's topic is
+        about the topic too ("Operation X was ... . It was fought from ..."); anywhere else "It" is left
+        alone, since it may mean anything named before."""
+        if self.topic is None or self.topic_pronoun is None or not self.prev_about_topic:
+            return None
+        m = self.topic_pronoun.match(self.text, s.start, s.end)
+        if m is None:
+            return None
+        return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", self.topic, "anaphor")
+
+    def _opens_with_topic(self, s: Sentence, refs: list[Ref]) -> bool:
+        if self.topic_opening is not None and self.topic_opening.match(self.text, s.start, s.end):
+            return True
+        first = min(refs, key=lambda r: r.start) if refs else None
+        return first is not None and first.key == self.topic and not self.text[s.start:first.start].strip(" \"'(")
+
     def _antecedent(self, type_: str) -> Ref | None:
         """What "the city" (of this class) refers back to: the last one named; before any is named, the
         topic if it is a battle, else the only one of its class the document names (a dateline aside)."""
@@ -184,8 +205,8 @@ class _Walker:
                             re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]):
                         # "the siege": a definite description of the event the document is about.
                         place = self.main_place
-                    if place is None or not is_a(place.type, list(spec.get("places") or [])):
-                        continue  # no place, or one the event cannot be named after (a country)
+                    if place is None or is_a(place.type, list(spec.get("not_places") or [])):
+                        continue  # no place, or one the event is never named after (a country)
                     label = str(spec.get("label", "{place}")).format(place=self._label(place))
                     key = "~" + norm(label)
                     type_ = str(spec.get("type", "Event"))
@@ -358,15 +379,25 @@ class _Walker:
                     continue
                 if gap == 0 and not re.fullmatch(r"\s*(?:the\s+)?", self.text[m.end():b.start]):
                     continue
-                if a.key == b.key:
-                    continue
-                subj, obj = (b, a) if spec.get("reverse") else (a, b)
-                self._claim(subj.key, prop, EntityValue(obj.key), min(a.start, m.start()), max(b.end, m.end()),
-                            f"text-relation-{prop}")
+                for o in self._coordinated(b, after):
+                    if a.key == o.key:
+                        continue
+                    subj, obj = (o, a) if spec.get("reverse") else (a, o)
+                    self._claim(subj.key, prop, EntityValue(obj.key), min(a.start, m.start()),
+                                max(o.end, m.end()), f"text-relation-{prop}")
         self._apposition_roles(s, refs)
         for rule in self.relation_rules:
             for f in rule.find(self.text, s.start, s.end, refs):
                 self._claim(f.subject, f.property, EntityValue(f.object), f.start, f.end, f.rule)
+
+    def _coordinated(self, first: Ref, candidates: list[Ref]) -> list[Ref]:
+        """``first`` and the refs joined to it by "and" or a comma ("the X Army and the Y Corps")."""
+        chain = [first]
+        for r in candidates:
+            if r.start > chain[-1].end and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+)?",
+                                                        self.text[chain[-1].end:r.start]):
+                chain.append(r)
+        return chain
 
     def _apposition_roles(self, s: Sentence, refs: list[Ref]) -> None:
         """ "A, the B commander": a person named with a role word after an organisation is a member of it."""
@@ -398,6 +429,10 @@ class _Walker:
             previous_end = s.end
             quotes = quote_spans(self.text, s.start, s.end)
             refs = self._refs(s, quotes)
+            pronoun = self._topic_pronoun(s)
+            if pronoun is not None:
+                refs = sorted([*refs, pronoun], key=lambda r: r.start)
+            self.prev_about_topic = self._opens_with_topic(s, refs)
             if s.section not in self.list_sections:
                 events = self._event_refs(s, refs, quotes)
                 dates = self._dates(s, refs, events, quotes)
@@ -417,6 +452,11 @@ class _Walker:
 
 
 def extract_statements(doc: ParsedDocument, mentions: list[Mention], patterns: Patterns, ql: QuantityLexicon,
-                       lexicon: Lexicon, topic: str | None, topic_type: str | None) -> StatementResult:
-    """Claims stated by the running text of one document."""
-    return _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type).walk()
+                       lexicon: Lexicon, topic: str | None, topic_type: str | None,
+                       topic_names: tuple[str, ...] = ()) -> StatementResult:
+    """Claims stated by the running text of one document (``topic_names``: the names the infobox gives
+    the topic, by which a sentence may open with it)."""
+    walker = _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type)
+    names = "|".join(re.escape(n) for n in sorted(set(topic_names), key=len, reverse=True) if n)
+    walker.topic_opening = re.compile(rf"(?i)(?:the\s+)?(?:{names})(?![\w-])") if names else None
+    return walker.walk()
