@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg_builder.config import Settings
 from kg_builder.extract.dates import find_dates
+from kg_builder.models import DateValue
 
 
 def _read(text: str) -> list[tuple[str, str | None]]:
@@ -43,3 +45,17 @@ def test_a_range_gives_a_start_and_an_end(text: str, expected: tuple[str, str]) 
 ])
 def test_what_is_not_a_range_is_not_read_as_one(text: str, expected: list[tuple[str, str | None]]) -> None:
     assert _read(text) == expected
+
+
+def test_a_sentence_that_opens_with_an_event_and_an_end_word_gives_its_end(settings: Settings) -> None:
+    from kg_builder.extract import extract_document, make_extractor
+    from kg_builder.models import Document, DocumentMeta
+    from kg_builder.parse import parse_document
+
+    text = ("date 2003-07-27 Fifty years ago an armistice was signed at Panmunjom. The Korean War ended on "
+            "27 July 1953, after three years of fighting.\n")
+    doc = Document("k", "k.txt", text, DocumentMeta(title="Armistice", kind="news", language="en"))
+    result = extract_document(parse_document(doc), make_extractor(settings))
+    ends = [(c.property, c.value.lexical) for c in result.claims
+            if c.property in ("endTime", "pointInTime") and isinstance(c.value, DateValue)]
+    assert ends == [("endTime", "1953-07-27")]

@@ -113,6 +113,7 @@ EXTRACTION = Record({
     "not_names": WORDS,
     "unit_nouns": WORDS,
     "event_heads": MapOf(TYPES),
+    "name_ends": MapOf(TYPES),
     "places": MapOf(Record({"before": WORDS, "after": WORDS})),
     "apposition_types": MapOf(WORDS),
     "speech_verbs": WORDS,

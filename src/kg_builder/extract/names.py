@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..config import Lexicon
@@ -170,6 +170,7 @@ class Patterns:
     particles: frozenset[str]
     event_heads: dict[str, str]
     titles: PersonTitles
+    name_ends: dict[str, str] = field(default_factory=dict)  # last word of a name -> its class ("War")
 
 
 def _alternation(words: list[str] | tuple[str, ...]) -> str:
@@ -282,6 +283,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
         particles=frozenset(particles),
         event_heads=heads,
         titles=person,
+        name_ends={str(k): str(v) for k, v in (lexicon.get("name_ends") or {}).items()},
     )
 
 
@@ -389,7 +391,8 @@ def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candi
         label = text[s:e]
         words = label.split()
         if _cap_words(label, p) >= 2 and words[0] not in p.demonyms and words[-1] not in p.demonyms:
-            out.append(_unknown(s, e, text, "Entity", "capitalised-name", 10))
+            # "Korean War", "Tet Offensive": the last word of a name may say what it names.
+            out.append(_unknown(s, e, text, p.name_ends.get(words[-1], "Entity"), "capitalised-name", 10))
         elif label not in p.not_names and re.fullmatch(_CAPWORD, label):
             # A single word: kept only if resolution ties it to a known name (a surname, an acronym).
             out.append(_unknown(s, e, text, "Entity", "single-name", 5))

@@ -234,6 +234,23 @@ class _Walker:
         self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop,
                                      value=value, start=a, end=b, rule=rule, side=side, side_label=side_label))
 
+    def _opener_date(self, s: Sentence, refs: list[Ref], d: DateMention) -> tuple[Ref, str] | None:
+        """"The war ended in August 1988", "It began on 4 May": a sentence that opens with an event (a war
+        too), then a start or end word, then the date, gives that event's start or end."""
+        first = min(refs, key=lambda r: r.start) if refs else None
+        if first is None or not is_a(first.type, ["Event"]) or first.kind not in ("mention", "anaphor"):
+            return None
+        if self.text[s.start:first.start].strip() not in ("", "The", "the"):
+            return None
+        between = self.text[first.end:d.start]
+        if len(between.split()) > 4:
+            return None
+        if self.end_words.search(between):
+            return first, "endTime"
+        if self.start_words.search(between):
+            return first, "startTime"
+        return None
+
     def _named_events(self, refs: list[Ref]) -> list[Ref]:
         return [r for r in refs if is_a(r.type, ["Event"]) and r.type != "War" and r.kind in ("mention", "anaphor")]
 
@@ -275,6 +292,8 @@ class _Walker:
                         break
             if subject is None and d.is_range and named:
                 subject = min(named, key=near)
+            if subject is None:
+                subject, prop = self._opener_date(s, refs, d) or (None, prop)
             if subject is None:
                 self.out.unattached_dates += 1
                 continue
