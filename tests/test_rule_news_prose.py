@@ -113,15 +113,14 @@ def test_led_by_a_country_or_a_delegation_is_no_command(settings: Settings) -> N
     assert entity_types(settings, result).get("Allied Forces Southern Europe") != ("Person",)
 
 
-def test_a_force_commanded_by_waits_for_the_ontology(settings: Settings) -> None:
+def test_a_force_commanded_by_gets_its_own_commander_property(settings: Settings) -> None:
     """kgo:commander inherits kgo:participant's domain kgo:Event: stated of a force, OWL-RL would make the
-    force an event. The lexicon leaves forces out of `commanded_by: subject_types` until the ontology
-    allows them; the rule itself reads forces as soon as the lexicon lists them."""
+    force an event. A force "commanded by X" has X as kgo:forceCommander instead, which has no event in it."""
     text = "The 101st Airborne Division, commanded by General Maxwell Taylor, landed near Eindhoven."
-    assert not facts(extract(settings, text), "commander")
-    subjects = [*settings.lexicon.get("commanded_by", "subject_types"), "MilitaryUnit"]
-    result = extract(with_lexicon(settings, "commanded_by", subject_types=subjects), text)
-    assert facts(result, "commander") == {(key("101st Airborne Division"), "commander", key("Maxwell Taylor"))}
+    result = extract(settings, text)
+    assert not facts(result, "commander")
+    assert facts(result, "forceCommander") == {
+        (key("101st Airborne Division"), "forceCommander", key("Maxwell Taylor"))}
 
 
 # -- quotations ---------------------------------------------------------------------------------------

@@ -140,7 +140,8 @@ EXTRACTION = Record({
                                "max_gap": Scalar("int")}, required=frozenset({"phrases"}))),
     "apposition_roles": WORDS,
     "role_appositions": Record({"roles": WORDS, "links": WORDS, "commander_roles": WORDS, "deputy_words": WORDS}),
-    "commanded_by": Record({"phrases": WORDS, "person_phrases": WORDS, "subject_types": ListOf(TYPES)}),
+    "commanded_by": Record({"phrases": WORDS, "person_phrases": WORDS, "subject_types": ListOf(TYPES),
+                            "force_types": ListOf(TYPES)}),
 })
 
 INFOBOX = Record({

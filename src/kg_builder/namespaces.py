@@ -118,6 +118,7 @@ KGO = ClosedNamespace(
         "participatedIn",
         "combatant",
         "commander",
+        "forceCommander",
         "commanded",
         "partOf",
         "hasPart",

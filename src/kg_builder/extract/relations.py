@@ -115,6 +115,7 @@ class CommandedBy:
         self.phrases = word_re(tuple(spec.get("phrases") or ())) if spec.get("phrases") else None
         self.person_phrases = frozenset(p.casefold() for p in spec.get("person_phrases") or ())
         self.subject_types = tuple(spec.get("subject_types") or ())
+        self.force_types = tuple(spec.get("force_types") or ())
         # Titles before the name ("led by Lt. Gen. X"): the name rules leave them out of the mention, so
         # capitalised words between the phrase and a person's mention are taken for them.
         self.titles = re.compile(r"\s+(?:[A-Z][\w’'-]*\.?\s+){0,4}")
@@ -143,11 +144,18 @@ class CommandedBy:
         for m in self.phrases.finditer(text, start, end):
             subject = next((r for r in reversed(refs) if r.end <= m.start() and r.kind in ("mention", "anaphor")
                             and self.gap.fullmatch(text, r.end, m.start())), None)
-            if subject is None or not is_a(subject.type, self.subject_types):
+            if subject is None:
+                continue
+            # An event's commander, or a force's: the ontology keeps them apart (a force is no event).
+            if is_a(subject.type, self.subject_types):
+                prop = "commander"
+            elif self.force_types and is_a(subject.type, self.force_types):
+                prop = "forceCommander"
+            else:
                 continue
             obj = self.commander_after(text, m, refs)
             if obj is not None and obj.key != subject.key:
-                out.append(Found(subject.key, "commander", obj.key, subject.start, obj.end, self.name))
+                out.append(Found(subject.key, prop, obj.key, subject.start, obj.end, self.name))
         return out
 
 
