@@ -28,6 +28,7 @@ run: $(STAMP)
 ## (the gold's conflict and agree rows compare the news texts with the seeds): recall, misses, precision
 eval: $(STAMP)
 	$(VENV)/bin/kg eval tests/fixtures/devset/gold.tsv --corpus corpus --corpus tests/fixtures/devset
+	$(VENV)/bin/kg eval tests/fixtures/owndev/gold.tsv --corpus tests/fixtures/owndev
 
 ## test: run the whole test suite
 test: $(STAMP) browser-deps

@@ -429,6 +429,10 @@ def _print_evaluation(report: EvalReport) -> None:
         say(f"      {m.reason}")
     if not report.precision:
         say("\nPrecision: no document is marked exhaustive (a '# exhaustive: DOC ...' line of the gold file)")
+    if report.precision:
+        right, made = sum(p.matched for p in report.precision), sum(p.total for p in report.precision)
+        say(f"\nPrecision over the {len(report.precision)} exhaustive documents: {right} of {made} claims match a "
+            f"gold fact ({_percent(right / made if made else None)})")
     for p in report.precision:
         say(f"\nPrecision of {p.doc_id or p.doc}: {p.matched} of {p.total} claims match a gold fact "
             f"({_percent(p.precision)}); false positives ({len(p.false_positives)}):")
