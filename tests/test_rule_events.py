@@ -24,3 +24,8 @@ def test_a_verb_on_a_country_mints_no_event(settings: Settings) -> None:
 def test_a_verb_on_a_city_mints_the_lexicons_event(settings: Settings) -> None:
     minted = _minted(settings, "The city of Vicksburg was captured on 4 July 1863 after a long siege.")
     assert "Occupation of Vicksburg" in minted
+
+
+def test_an_event_word_inside_a_name_mints_no_event(settings: Settings) -> None:
+    minted = _minted(settings, "Veterans gathered in Vicksburg on Liberation Day and at the Siege Museum.")
+    assert not minted, minted

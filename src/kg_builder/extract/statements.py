@@ -198,7 +198,7 @@ class _Walker:
                 if not words:
                     continue
                 for m in word_re(tuple(words)).finditer(self.text, s.start, s.end):
-                    if any(a <= m.start() < b for a, b in quotes):
+                    if any(a <= m.start() < b for a, b in quotes) or self._inside_name(m):
                         continue
                     place = self._place_for(self.text, m.start(), m.end(), places)
                     if place is None and not is_verb and self.main_place is not None and \
@@ -213,6 +213,11 @@ class _Walker:
                     self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
                     found.append((Ref(m.start(), m.end(), key, type_, label, "event"), kind, is_verb))
         return found
+
+    def _inside_name(self, m: re.Match[str]) -> bool:
+        """A capitalised event word followed by another capitalised word is part of a name, not an
+        event the sentence states: "Liberation Day", "Victory Square", "Siege Museum"."""
+        return m.group(0)[:1].isupper() and re.match(r"\s+[A-Z]", self.text[m.end():m.end() + 2]) is not None
 
     @staticmethod
     def _place_for(text: str, a: int, b: int, places: list[Ref]) -> Ref | None:
