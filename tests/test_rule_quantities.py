@@ -57,3 +57,13 @@ def test_counts_of_things_that_are_not_people_are_no_deaths_or_strength(settings
     assert figures == [("numberOfParticipants", "12,000 men")]
     figures = _figures(settings, _prose("In the battle the guns destroyed 40 buildings and 12 villages."))
     assert figures == []
+
+
+def test_a_verb_before_a_list_of_figures_counts_each_of_them(settings: Settings) -> None:
+    text = _prose("The battle killed 255 British servicemen, 649 Argentine personnel and 3 islanders.")
+    assert [p for p, _ in _figures(settings, text)] == ["numberOfDeaths"] * 3
+
+
+def test_men_who_went_into_captivity_are_captured_not_strength(settings: Settings) -> None:
+    text = _prose("The army capitulated on 2 September, and 104,000 men went into captivity.")
+    assert [p for p, _ in _figures(settings, text)] == ["numberCaptured"]

@@ -158,6 +158,7 @@ def find_quantities(
     ``losses`` makes counted equipment a loss rather than a strength.
     """
     found: list[QuantityMention] = []
+    verb_props: set[int] = set()  # starts of figures whose property a verb before them gave
     matches = [m for m in ql.number.finditer(text, start, end)
                if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
     for i, m in enumerate(matches):
@@ -196,10 +197,9 @@ def find_quantities(
             lost = losses or bool(ql.loss_words.search(text, m.end(), end if losses else tail_end))
             prop = "equipmentLosses" if lost else "equipmentStrength"
         if prop is None:
-            for name, rx in ql.properties:
-                if name != "numberOfParticipants" and rx.search(head.split()[-1] if head.split() else ""):
-                    prop = name
-                    break
+            prop = _verb_before(head, ql) or _listed_after(text, m.start(), found, verb_props)
+            if prop is not None:
+                verb_props.add(m.start())
         if prop is None:
             for name, rx in ql.properties:
                 if rx.search(tail):
@@ -239,6 +239,25 @@ def find_quantities(
         found.append(QuantityMention(s.start(), s.end(), Quantity(frac, None, None, False, None, s.group("noun")),
                                      "proportion", None, None))
     return sorted(found, key=lambda q: q.start)
+
+
+def _verb_before(head: str, ql: QuantityLexicon) -> str | None:
+    """The property a verb right before the figure gives ("killed 255 servicemen")."""
+    words = head.split()
+    for name, rx in ql.properties:
+        if name != "numberOfParticipants" and words and rx.search(words[-1]):
+            return name
+    return None
+
+
+def _listed_after(text: str, at: int, found: list[QuantityMention], verb_props: set[int]) -> str | None:
+    """"The war killed 255 British servicemen, 649 Argentine personnel and three islanders": a figure
+    listed right after one whose property the verb gave takes the same property."""
+    if not found or found[-1].start not in verb_props:
+        return None
+    if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", text[found[-1].end:at]):
+        return found[-1].property
+    return None
 
 
 def _counts_no_people(noun_phrase: str, ql: QuantityLexicon) -> bool:
