@@ -45,3 +45,17 @@ def test_it_elsewhere_is_left_alone(settings: Settings) -> None:
     text = ARTICLE.replace("in 1944. It was", "in 1944. The weather was poor. It was")
     result = _extract(settings, text)
     assert not [c for c in result.claims if c.property == "participant"]
+
+
+def test_the_offensive_in_an_article_about_an_operation_there_is_that_operation(settings: Settings) -> None:
+    registry = Registry((*REGISTRY.entries, RegistryEntry(id="leningrad", label="Leningrad", type="City"),
+                         RegistryEntry(id="operation-iskra", label="Operation Iskra", type="MilitaryOperation")))
+    text = ("= Operation Iskra =\n\nInfobox\n- Conflict: Operation Iskra\n- Place: Leningrad\n\n"
+            "Operation Iskra was a Soviet offensive near Leningrad in January 1943. The Soviet command "
+            "ended the offensive on 30 January 1943.\n")
+    doc = Document("s", "s.txt", text, DocumentMeta(title="Operation Iskra", kind="encyclopedia", language="en"))
+    result = extract_document(parse_document(doc), make_extractor(replace(settings, registry=registry)))
+    assert {h.label for h in result.hints if h.rule.startswith("event-")} <= {"Attack on Leningrad"}
+    ends = [(c.subject, c.property) for c in result.claims if c.property in ("endTime", "startTime", "pointInTime")
+            and c.rule.startswith("text-date")]
+    assert ("operation-iskra", "endTime") in ends and not any(s != "operation-iskra" for s, _ in ends)

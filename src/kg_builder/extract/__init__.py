@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..config import Settings
-from ..models import Claim, Mention, ParsedDocument
+from ..models import Claim, EntityValue, Mention, ParsedDocument
 from .infobox import EntityHint, extract_infobox
 from .names import NameFact, Patterns, compile_patterns, find_mentions, find_name_facts, norm
 from .quantities import QuantityLexicon, compile_quantities
@@ -68,8 +68,10 @@ def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
         at = doc.text.find(doc.title)
         names.append(NameFact(doc.doc_id, ib.topic, doc.title, None, at, at + len(doc.title)))
     topic_names = tuple(n.name for n in ib.names if n.key == ib.topic) + ((ib.topic_label,) if ib.topic_label else ())
+    topic_places = tuple(c.value.key for c in ib.claims
+                         if c.property == "location" and c.subject == ib.topic and isinstance(c.value, EntityValue))
     st = extract_statements(doc, mentions, ex.patterns, ex.quantities, ex.settings.lexicon, ib.topic, topic_type,
-                            topic_names)
+                            topic_names, topic_places)
     return DocumentExtraction(
         doc_id=doc.doc_id,
         topic=ib.topic,

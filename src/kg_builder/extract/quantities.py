@@ -18,6 +18,12 @@ from .names import Patterns, word_re
 __all__ = ["QuantityLexicon", "QuantityMention", "compile_quantities", "find_quantities"]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_LEADING_JOIN = re.compile(r"\s+(?:and|or|but|while|whereas)\b", re.IGNORECASE)
+# "Iranian casualties at 65,000", "losses of 3,000", "the dead numbered 5,000": the counted noun stands
+# before the figure, joined to it by one of these words (a hedge, if any, is part of the figure).
+_NOUN_BEFORE = re.compile(
+    r"(?:(?P<side>[A-Z][\w-]+)\s+)?(?P<noun>[a-z][\w-]*)\s+(?:at|of|numbered|totalled|totaled|reached|"
+    r"were|was|stood\s+at|estimated\s+at)\s*$")
 _STOP = re.compile(r"[;.()\[\]—:!?\n]|,|\s-{2,}")
 
 
@@ -171,6 +177,8 @@ def find_quantities(
         stop = _STOP.search(text, m.end(), min(nxt, end))
         tail_end = stop.start() if stop else min(nxt, end)
         tail = text[m.end():tail_end]
+        # "65,000 and Iraqi casualties at 20,000": what follows "and" belongs to the next figure.
+        tail = "" if _LEADING_JOIN.match(tail) else tail
         head_start = max(start, m.start() - 40)
         head = text[head_start:m.start()]
         head = head[max(head.rfind(","), head.rfind(";"), head.rfind("—")) + 1:]
@@ -200,6 +208,9 @@ def find_quantities(
             prop = _verb_before(head, ql) or _listed_after(text, m.start(), found, verb_props)
             if prop is not None:
                 verb_props.add(m.start())
+        head_side: tuple[str | None, str | None] = (None, None)
+        if prop is None:
+            prop, head_side = _noun_before(head, ql, patterns)
         if prop is None:
             for name, rx in ql.properties:
                 if rx.search(tail):
@@ -218,6 +229,8 @@ def find_quantities(
         if dm:
             qend = max(qend, m.end() + dm.end() - dm.start())
         side, side_label = _side(text, m.end(), qend, tail, patterns)
+        if side is None and side_label is None:
+            side, side_label = head_side
         if side is None and side_label is None and found and found[-1].side_label and (
             ql.carry_words.search(tail) or found[-1].property != prop
         ) and found[-1].end >= m.start() - 80:
@@ -248,6 +261,23 @@ def _verb_before(head: str, ql: QuantityLexicon) -> str | None:
         if name != "numberOfParticipants" and words and rx.search(words[-1]):
             return name
     return None
+
+
+def _noun_before(head: str, ql: QuantityLexicon,
+                 patterns: Patterns) -> tuple[str | None, tuple[str | None, str | None]]:
+    """The property (and the side, from a demonym) a counted noun before the figure gives:
+    "Iranian casualties at about 65,000" is 65,000 Iranian casualties."""
+    m = _NOUN_BEFORE.search(head)
+    if m is None:
+        return None, (None, None)
+    prop = next((name for name, rx in ql.properties if name != "numberOfParticipants"
+                 and rx.fullmatch(m.group("noun"))), None)
+    if prop is None:
+        return None, (None, None)
+    word = m.group("side")
+    if word and word in patterns.demonyms:
+        return prop, (patterns.demonyms[word], word)
+    return prop, (None, None)
 
 
 def _listed_after(text: str, at: int, found: list[QuantityMention], verb_props: set[int]) -> str | None:

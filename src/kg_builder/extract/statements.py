@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..config import Lexicon, type_ancestors
 from ..models import Claim, ClaimValue, EntityValue, Mention, ParsedDocument, Sentence, TextValue
@@ -96,6 +97,7 @@ class _Walker:
         self.topic_pronoun = re.compile(rf"(?:{'|'.join(map(re.escape, pronouns))})(?![\w-])") if pronouns else None
         self.prev_about_topic = False
         self.topic_opening: re.Pattern[str] | None = None  # a sentence that opens with the topic's name
+        self.topic_places: frozenset[str] = frozenset()  # where the infobox says the topic took place
 
     def _main_place(self) -> Ref | None:
         """The place a document is most about: its most often named place below country level."""
@@ -200,19 +202,45 @@ class _Walker:
                 for m in word_re(tuple(words)).finditer(self.text, s.start, s.end):
                     if any(a <= m.start() < b for a, b in quotes) or self._inside_name(m):
                         continue
-                    place = self._place_for(self.text, m.start(), m.end(), places)
-                    if place is None and not is_verb and self.main_place is not None and \
-                            re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]):
-                        # "the siege": a definite description of the event the document is about.
-                        place = self.main_place
-                    if place is None or is_a(place.type, list(spec.get("not_places") or [])):
-                        continue  # no place, or one the event is never named after (a country)
-                    label = str(spec.get("label", "{place}")).format(place=self._label(place))
-                    key = "~" + norm(label)
-                    type_ = str(spec.get("type", "Event"))
-                    self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
-                    found.append((Ref(m.start(), m.end(), key, type_, label, "event"), kind, is_verb))
+                    ref = self._event_ref(s, refs, m, kind, spec, is_verb, places)
+                    if ref is not None:
+                        found.append((ref, kind, is_verb))
         return found
+
+    def _event_ref(self, s: Sentence, refs: list[Ref], m: re.Match[str], kind: str, spec: dict[str, Any],
+                   is_verb: bool, places: list[Ref]) -> Ref | None:
+        """The event a verb or noun of the lexicon's patterns states, named after its place; or the
+        article's own event where the words describe it; None where no place names it."""
+        place = self._place_for(self.text, m.start(), m.end(), places)
+        definite = place is None and not is_verb and \
+            re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]) is not None
+        if definite and self.main_place is not None:
+            # "the siege": a definite description of the event the document is about.
+            place = self.main_place
+        if place is not None and is_a(place.type, list(spec.get("not_places") or [])):
+            return None  # a place the event is never named after (a country)
+        label = str(spec.get("label", "{place}")).format(place=self._label(place)) if place else None
+        topic_here = definite and place is not None and place.key in self.topic_places
+        if self.topic and is_a(self.topic_type or "", ["Event"]) and not is_verb and (
+                topic_here or self._describes_topic(s, refs, m.start())):
+            # "Operation X was a Soviet offensive near Y", or "the offensive" in an article about an
+            # operation fought there: the article's own event, not a second one. (The label is kept for
+            # the events it ends: "the recapture of X" still ends the occupation of X.)
+            return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label or self.topic, "event")
+        if place is None or label is None:
+            return None
+        key = "~" + norm(label)
+        type_ = str(spec.get("type", "Event"))
+        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
+        return Ref(m.start(), m.end(), key, type_, label, "event")
+
+    def _describes_topic(self, s: Sentence, refs: list[Ref], at: int) -> bool:
+        """"Operation X was a Soviet offensive near Y": in a sentence that opens with the article's event,
+        "a/an ... <event noun>" says what the topic was, not a second event."""
+        if self.topic is None or not is_a(self.topic_type or "", ["Event"]) or not self._opens_with_topic(s, refs):
+            return False
+        return re.search(r"(?i)\b(?:was|is|were)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}$",
+                         self.text[max(s.start, at - 50):at]) is not None
 
     def _inside_name(self, m: re.Match[str]) -> bool:
         """A capitalised event word followed by another capitalised word is part of a name, not an
@@ -292,8 +320,8 @@ class _Walker:
                         prop = str(self.events[kind].get("property", "pointInTime"))
                         if prop == "pointInTime" and starts:
                             prop = "startTime"
-                        elif prop == "pointInTime" and self.end_words.search(sentence):
-                            prop = "endTime"
+                        elif not starts and self.end_words.search(sentence):
+                            prop = "endTime"  # "ended the offensive on D": an end, whatever the event's usual date
                         break
             if subject is None and d.is_range and named:
                 subject = min(named, key=near)
@@ -477,10 +505,11 @@ class _Walker:
 
 def extract_statements(doc: ParsedDocument, mentions: list[Mention], patterns: Patterns, ql: QuantityLexicon,
                        lexicon: Lexicon, topic: str | None, topic_type: str | None,
-                       topic_names: tuple[str, ...] = ()) -> StatementResult:
+                       topic_names: tuple[str, ...] = (), topic_places: tuple[str, ...] = ()) -> StatementResult:
     """Claims stated by the running text of one document (``topic_names``: the names the infobox gives
-    the topic, by which a sentence may open with it)."""
+    the topic, by which a sentence may open with it; ``topic_places``: where the infobox says it was)."""
     walker = _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type)
+    walker.topic_places = frozenset(topic_places)
     names = "|".join(re.escape(n) for n in sorted(set(topic_names), key=len, reverse=True) if n)
     walker.topic_opening = re.compile(rf"(?i)(?:the\s+)?(?:{names})(?![\w-])") if names else None
     return walker.walk()
