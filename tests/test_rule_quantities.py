@@ -67,3 +67,23 @@ def test_a_verb_before_a_list_of_figures_counts_each_of_them(settings: Settings)
 def test_men_who_went_into_captivity_are_captured_not_strength(settings: Settings) -> None:
     text = _prose("The army capitulated on 2 September, and 104,000 men went into captivity.")
     assert [p for p, _ in _figures(settings, text)] == ["numberCaptured"]
+
+
+def test_scale_words_multiply_the_figure(settings: Settings) -> None:
+    text = _prose("By 1918 more than one million men had been killed or wounded, and 2.5 million taken prisoner.")
+    figures = _figures(settings, text)
+    assert [p for p, _ in figures] == ["numberOfCasualties", "numberCaptured"]
+    result_quotes = [q for _, q in figures]
+    assert result_quotes[0].startswith("more than one million") and result_quotes[1].startswith("2.5 million")
+
+
+def test_a_scaled_figure_is_a_whole_number(settings: Settings) -> None:
+    from decimal import Decimal
+
+    from kg_builder.models import Quantity
+
+    text = _prose("In the battle 2.5 million were taken prisoner.")
+    doc = Document("q", "q.txt", text, DocumentMeta(title="A text", kind="encyclopedia", language="en"))
+    result = extract_document(parse_document(doc), make_extractor(settings))
+    [value] = [c.value for c in result.claims if isinstance(c.value, Quantity)]
+    assert value.amount == Decimal(2500000) and str(value.amount) == "2500000"

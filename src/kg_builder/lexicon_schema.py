@@ -95,6 +95,7 @@ _QUANTITIES = Record({
     "qualifiers": MapOf(Record({"approximate": Scalar("bool"), "bound": OneOf(("lower", "upper"))})),
     "vague": MapOf(ListOf(Scalar("int"), length=2)),
     "number_words": MapOf(Scalar("int")),
+    "scales": MapOf(Scalar("int")),
     "properties": MapOf(WORDS),
     "combined_terms": WORDS,
     "not_people": WORDS,

@@ -44,6 +44,7 @@ class QuantityLexicon:
     """Compiled quantity words."""
 
     number: re.Pattern[str]
+    scales: dict[str, int]  # "2 million": the word after a figure that multiplies it
     share: re.Pattern[str]
     qualifiers: dict[str, dict[str, object]]
     vague: dict[str, tuple[int, int]]
@@ -71,11 +72,14 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
     number_words = {k.lower(): int(v) for k, v in (q.get("number_words") or {}).items()}
     durations = {k.lower(): str(v) for k, v in (q.get("duration_units") or {}).items()}
     shares = {k.lower(): float(v) for k, v in (q.get("shares") or {}).items()}
+    scales = {k.lower(): int(v) for k, v in (q.get("scales") or {}).items()}
+    scale = rf"(?:\s+(?i:(?P<{{name}}>{_alt(scales)})))?" if scales else ""
     number = re.compile(
         rf"(?i:(?P<qual>{_alt(qualifiers)})\s+)?"
-        rf"(?:(?P<num>{_NUM})(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?(?P<pct>\s*%|\s+per\s?cent)?"
+        rf"(?:(?P<num>{_NUM})(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?{scale.format(name='scale')}"
+        rf"(?P<pct>\s*%|\s+per\s?cent)?"
         rf"|(?i:(?P<vague>{_alt(vague)}))(?:\s+of)?"
-        rf"|(?i:(?P<word>{_alt(number_words)})))(?![\w])"
+        rf"|(?i:(?P<word>{_alt(number_words)})){scale.format(name='wscale')})(?![\w])"
     )
     share = re.compile(
         rf"(?i:(?P<share>{_alt(shares)}))\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?P<noun>[a-z][\w-]*)"
@@ -83,6 +87,7 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
     props = tuple((name, word_re(tuple(words))) for name, words in (q.get("properties") or {}).items())
     return QuantityLexicon(
         number=number,
+        scales=scales,
         share=share,
         qualifiers=qualifiers,
         vague=vague,
@@ -100,10 +105,16 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
 
 
 def _combined(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """Two or more terms joined by a comma, "and" or "or", right after a figure (and an adjective)."""
+    """Two or more terms joined by a comma, "and" or "or", right after a figure and up to three words."""
     term = rf"(?:{_alt(terms)})" if terms else r"(?!)"
     join = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
-    return re.compile(rf"(?i)\s+(?:[A-Z][\w-]+\s+)?{term}(?:{join}{term})+\b")
+    # Up to three words may stand between ("1 million men had been killed or wounded").
+    return re.compile(rf"(?i)\s+(?:[\w-]+\s+){{0,3}}?{term}(?:{join}{term})+\b")
+
+
+def _whole(n: Decimal) -> Decimal:
+    """2.5 million is 2500000, not 2500000.0: a count is written as a whole number when it is one."""
+    return n.quantize(Decimal(1)) if n == n.to_integral_value() else n
 
 
 def _dec(text: str) -> Decimal:
@@ -128,12 +139,14 @@ def _value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
         lo, hi = ql.vague[m.group("vague").lower()]
         label = m.group("vague").lower() if qual is None else f"{qual} {m.group('vague').lower()}"
         return Quantity(None, Decimal(lo), Decimal(hi), True, label)
+    groups = m.groupdict()
+    scale = Decimal(ql.scales.get((groups.get("scale") or groups.get("wscale") or "").lower(), 1))
     if m.group("word"):
-        n = Decimal(ql.number_words[m.group("word").lower()])
+        n = _whole(Decimal(ql.number_words[m.group("word").lower()]) * scale)
     else:
-        n = _dec(m.group("num"))
+        n = _whole(_dec(m.group("num")) * scale)
     if m.group("num2"):
-        upper = _dec(m.group("num2"))
+        upper = _whole(_dec(m.group("num2")) * scale)
         return Quantity(None, n, upper, approx, qual)
     if bound == "lower":
         return Quantity(None, n, None, approx, qual)
@@ -168,7 +181,8 @@ def find_quantities(
     matches = [m for m in ql.number.finditer(text, start, end)
                if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
     for i, m in enumerate(matches):
-        if _is_year(m) or (m.group("word") and not ql.duration_re.match(text, m.end(), end)):
+        scaled = bool(m.groupdict().get("wscale"))  # "one million": a number word with a scale is a count
+        if _is_year(m) or (m.group("word") and not scaled and not ql.duration_re.match(text, m.end(), end)):
             continue
         value = _value(m, ql)
         if value is None:
