@@ -306,16 +306,16 @@ def test_page_cache_computes_a_page_once_and_stays_within_its_bounds() -> None:
         assert calls == ["a"]  # kept
         for key in "bcd":
             await cache.get(key, functools.partial(compute, key, 100))
-        assert list(cache.items) == ["b", "c", "d"] and cache.bytes == 300  # count bound: "a" went first
+        assert list(cache.kept.items) == ["b", "c", "d"] and cache.kept.bytes == 300  # count bound: "a" went first
         await cache.get("big", lambda: compute("big", 900))
-        assert cache.bytes <= 1000 and "big" in cache.items
+        assert cache.kept.bytes <= 1000 and "big" in cache.kept.items
         await cache.get("huge", lambda: compute("huge", 2000))
         await cache.get("once", lambda: compute("once", 10, keep=False))
-        assert "huge" not in cache.items and "once" not in cache.items
+        assert "huge" not in cache.kept.items and "once" not in cache.kept.items
         return cache
 
     cache = asyncio.run(go())
-    assert cache.running == {} and cache.bytes == sum(len(p.body) for p in cache.items.values())
+    assert cache.running == {} and cache.kept.bytes == sum(len(p.body) for p in cache.kept.items.values())
 
 
 def test_the_styles_the_policy_allows_are_the_ones_the_vendored_libraries_insert() -> None:

@@ -14,7 +14,6 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from ..export import MEDIA_TYPES, ExportOptions, export_bytes, read_dataset
 from ..saved import SavedQuery, bind_parameters
 from ..sparql.engine import Answer
 from ..sparql.pool import PoolLimits, QueryPool, QueryRequest
+from .cache import BoundedCache
 from .pages import add_api_docs, add_pages, environment
 from .security import SecurityHeaders
 
@@ -97,33 +97,15 @@ def _kg_error(e: KgError) -> JSONResponse:
     return _error(e.http_status, getattr(e, "kind", type(e).__name__), e.message, e.hint, headers)
 
 
-class _Cache:
+class _Cache(BoundedCache[tuple[object, ...], Answer]):
     """Answers by request, for the lifetime of one build of the graph, bounded in count and in bytes.
     An answer larger than an eighth of the budget is not kept: it would evict everything else."""
 
     def __init__(self, size: int, max_bytes: int) -> None:
-        self.size, self.max_bytes, self.bytes = size, max_bytes, 0
-        self.items: OrderedDict[tuple[object, ...], Answer] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> Answer | None:
-        answer = self.items.get(key)
-        if answer is not None:
-            self.items.move_to_end(key)
-        return answer
+        super().__init__(size, max_bytes, max_item=max_bytes // 8)
 
     def put(self, key: tuple[object, ...], answer: Answer) -> None:
-        cost = len(answer.body) + len(repr(key))
-        if cost > self.max_bytes // 8 or key in self.items:
-            return
-        self.items[key] = answer
-        self.bytes += cost
-        while self.items and (len(self.items) > self.size or self.bytes > self.max_bytes):
-            old_key, old = self.items.popitem(last=False)
-            self.bytes -= len(old.body) + len(repr(old_key))
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.bytes = 0
+        self.keep(key, answer, len(answer.body) + len(repr(key)))
 
 
 def _bool(value: str | None, default: bool) -> bool:

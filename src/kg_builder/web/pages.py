@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import urllib.parse
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -51,6 +50,7 @@ from ..export import to_jsonld, to_ntriples
 from ..namespaces import short_hash
 from ..saved import SavedQuery
 from ..serialize import to_turtle
+from .cache import BoundedCache
 from .security import content_security_policy, inline_script_hashes
 
 __all__ = ["PageCache", "Rendered", "add_api_docs", "add_pages", "environment"]
@@ -103,9 +103,7 @@ class PageCache:
     def __init__(self, executor: Executor, max_entries: int = PAGE_CACHE_ENTRIES,
                  max_bytes: int = PAGE_CACHE_BYTES) -> None:
         self.executor = executor
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self.items: OrderedDict[Hashable, Rendered] = OrderedDict()
-        self.bytes = 0
+        self.kept: BoundedCache[Hashable, Rendered] = BoundedCache(max_entries, max_bytes)
         self.running: dict[Hashable, asyncio.Future[Rendered]] = {}
 
     async def run(self, compute: Callable[[], T]) -> T:
@@ -114,9 +112,8 @@ class PageCache:
 
     async def get(self, key: Hashable, compute: Callable[[], Rendered]) -> Rendered:
         """The answer for ``key``: kept, being computed, or computed now by ``compute()`` in a worker thread."""
-        kept = self.items.get(key)
+        kept = self.kept.get(key)
         if kept is not None:
-            self.items.move_to_end(key)
             return kept
         running = self.running.get(key)
         if running is None:
@@ -128,17 +125,9 @@ class PageCache:
 
     def _done(self, key: Hashable, future: asyncio.Future[Rendered]) -> None:
         del self.running[key]
-        if not future.cancelled() and future.exception() is None:
-            self._keep(key, future.result())
-
-    def _keep(self, key: Hashable, page: Rendered) -> None:
-        if not page.keep or key in self.items or len(page.body) > self.max_bytes:
-            return
-        self.items[key] = page
-        self.bytes += len(page.body)
-        while len(self.items) > self.max_entries or self.bytes > self.max_bytes:
-            _, old = self.items.popitem(last=False)
-            self.bytes -= len(old.body)
+        if not future.cancelled() and future.exception() is None and future.result().keep:
+            page = future.result()
+            self.kept.keep(key, page, len(page.body))
 
 
 def _rdf_bytes(quads: list[QuadTerms], fmt: str) -> bytes:
