@@ -26,7 +26,7 @@ import os
 import time
 from collections import Counter, OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,6 @@ class _Job:
     client: str
     future: asyncio.Future[Answer | None]
     worker: _Worker | None = None
-    started: float = field(default=0.0)
 
 
 class QueryPool:
@@ -217,7 +216,7 @@ class QueryPool:
             if job is None:
                 return
             worker = self._idle.pop()
-            job.worker, job.started = worker, time.monotonic()
+            job.worker = worker
             self._running[job.client] += 1
             self._quiet.clear()
             task = asyncio.ensure_future(self._execute(job, worker))
@@ -290,11 +289,12 @@ class QueryPool:
         try:
             reply: tuple[str, Any] = await loop.run_in_executor(self._executor, worker.conn.recv)
         except (EOFError, OSError) as e:
+            # Its exit status says why it stopped; waiting for it is done off the event loop.
+            await loop.run_in_executor(self._executor, worker.process.join, 5)
             raise self._death(worker) from e
         return reply
 
     def _death(self, worker: _Worker) -> QueryError:
-        worker.process.join(5)
         code = worker.process.exitcode
         if code == -_SIGABRT:
             return QueryOverMemory(f"the query needed more than the {self.limits.memory_mb} MB a worker may use, "
@@ -317,7 +317,10 @@ class QueryPool:
         job.future.set_exception(_error_of(payload))
 
     def _demote(self, job: _Job, worker: _Worker) -> None:
-        self._heavy_until[job.client] = time.monotonic() + _HEAVY_FOR
+        now = time.monotonic()
+        # Clients whose slow query is long past are forgotten, so the table holds only recent ones.
+        self._heavy_until = {c: t for c, t in self._heavy_until.items() if t > now}
+        self._heavy_until[job.client] = now + _HEAVY_FOR
         worker.demoted = worker.renice(10)
 
     # -- updates -------------------------------------------------------------------------------

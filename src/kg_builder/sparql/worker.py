@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from rdflib.term import Node
 
 from ..errors import KgError, QueryError, QueryOverMemory, QuerySyntaxError
-from .engine import Answer
+from .engine import Answer, run_query
+from .guard import check_query, check_update, unescape
+from .negotiate import negotiate
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -65,10 +67,6 @@ def _error(e: BaseException, status: str = "error") -> Reply:
 
 def handle(store: ox.Store, req: QueryRequest, config: WorkerConfig) -> Reply:
     """Answer one request on ``store``."""
-    from .engine import run_query
-    from .guard import check_query, check_update, unescape
-    from .negotiate import negotiate
-
     try:
         text = unescape(req.text)
         if req.update:
