@@ -59,7 +59,8 @@ def _dateline(doc: ParsedDocument, mentions: list[Mention]) -> tuple[int, int] |
 
 class _Walker:
     def __init__(self, doc: ParsedDocument, mentions: list[Mention], patterns: Patterns,
-                 ql: QuantityLexicon, lexicon: Lexicon, topic: str | None, topic_type: str | None) -> None:
+                 ql: QuantityLexicon, lexicon: Lexicon, topic: str | None, topic_type: str | None,
+                 topic_names: tuple[str, ...] = (), topic_places: tuple[str, ...] = ()) -> None:
         self.doc = doc
         self.text = doc.text
         self.mentions = sorted(mentions, key=lambda m: m.start)
@@ -96,8 +97,10 @@ class _Walker:
         pronouns = lexicon.words("topic_pronouns")
         self.topic_pronoun = re.compile(rf"(?:{'|'.join(map(re.escape, pronouns))})(?![\w-])") if pronouns else None
         self.prev_about_topic = False
-        self.topic_opening: re.Pattern[str] | None = None  # a sentence that opens with the topic's name
-        self.topic_places: frozenset[str] = frozenset()  # where the infobox says the topic took place
+        names = "|".join(re.escape(n) for n in sorted(set(topic_names), key=len, reverse=True) if n)
+        # A sentence that opens with the topic's name; and where the infobox says the topic took place.
+        self.topic_opening = re.compile(rf"(?i)(?:the\s+)?(?:{names})(?![\w-])") if names else None
+        self.topic_places = frozenset(topic_places)
 
     def _main_place(self) -> Ref | None:
         """The place a document is most about: its most often named place below country level."""
@@ -508,8 +511,4 @@ def extract_statements(doc: ParsedDocument, mentions: list[Mention], patterns: P
                        topic_names: tuple[str, ...] = (), topic_places: tuple[str, ...] = ()) -> StatementResult:
     """Claims stated by the running text of one document (``topic_names``: the names the infobox gives
     the topic, by which a sentence may open with it; ``topic_places``: where the infobox says it was)."""
-    walker = _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type)
-    walker.topic_places = frozenset(topic_places)
-    names = "|".join(re.escape(n) for n in sorted(set(topic_names), key=len, reverse=True) if n)
-    walker.topic_opening = re.compile(rf"(?i)(?:the\s+)?(?:{names})(?![\w-])") if names else None
-    return walker.walk()
+    return _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type, topic_names, topic_places).walk()
