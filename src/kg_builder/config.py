@@ -16,35 +16,10 @@ import yaml
 
 from .errors import ConfigError
 from .lexicon_schema import EXTRACTION, INFOBOX, Spec, check_yaml
-from .models import Registry, RegistryEntry
+from .models import ENTITY_TYPES, Registry, RegistryEntry
 from .namespaces import is_language_tag
 
 __all__ = ["ENTITY_TYPES", "InfoboxSpec", "Lexicon", "Settings", "find_root", "load_settings"]
-
-# Classes a registry entry or an extraction rule may give an entity, with their parent class.
-ENTITY_TYPES: dict[str, str | None] = {
-    "Entity": None,
-    "Person": "Entity",
-    "Organization": "Entity",
-    "MilitaryUnit": "Organization",
-    "Government": "Organization",
-    "Event": "Entity",
-    "War": "Event",
-    "MilitaryOperation": "Event",
-    "Battle": "Event",
-    "Occupation": "Event",
-    "Attack": "Event",
-    "Place": "Entity",
-    "City": "Place",
-    "Province": "Place",
-    "Country": "Place",
-    "River": "Place",
-    "Island": "Place",
-    "Region": "Place",
-    "CreativeWork": "Entity",
-    "Equipment": "Entity",
-}
-
 
 def type_ancestors(name: str) -> tuple[str, ...]:
     """The class and its parents up to Entity: ``City`` -> (City, Place, Entity)."""

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .errors import ConfigError
+from .models import ENTITY_TYPES
 
 __all__ = ["EXTRACTION", "INFOBOX", "ListOf", "MapOf", "OneOf", "Record", "Scalar", "Spec", "check_yaml"]
 
@@ -86,10 +87,8 @@ class Record(Spec):
 TEXT = Scalar("str")
 WORDS = ListOf(TEXT)
 
-# Classes a rule may give an entity (config.ENTITY_TYPES; repeated here so that this module is a leaf).
-TYPES = OneOf(("Entity", "Person", "Organization", "MilitaryUnit", "Government", "Event", "War",
-               "MilitaryOperation", "Battle", "Occupation", "Attack", "Place", "City", "Province", "Country",
-               "River", "Island", "Region", "CreativeWork", "Equipment"))
+# Classes a rule may give an entity: the one list of them (models.ENTITY_TYPES).
+TYPES = OneOf(tuple(ENTITY_TYPES))
 
 _QUANTITIES = Record({
     "qualifiers": MapOf(Record({"approximate": Scalar("bool"), "bound": OneOf(("lower", "upper"))})),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 __all__ = [
+    "ENTITY_TYPES",
     "BuildReport",
     "Claim",
     "ClaimValue",
@@ -30,6 +31,30 @@ __all__ = [
     "Sentence",
     "TextValue",
 ]
+
+# Classes a registry entry or an extraction rule may give an entity, with their parent class.
+ENTITY_TYPES: dict[str, str | None] = {
+    "Entity": None,
+    "Person": "Entity",
+    "Organization": "Entity",
+    "MilitaryUnit": "Organization",
+    "Government": "Organization",
+    "Event": "Entity",
+    "War": "Event",
+    "MilitaryOperation": "Event",
+    "Battle": "Event",
+    "Occupation": "Event",
+    "Attack": "Event",
+    "Place": "Entity",
+    "City": "Place",
+    "Province": "Place",
+    "Country": "Place",
+    "River": "Place",
+    "Island": "Place",
+    "Region": "Place",
+    "CreativeWork": "Entity",
+    "Equipment": "Entity",
+}
 
 DocumentKind = Literal["encyclopedia", "news"]
 
