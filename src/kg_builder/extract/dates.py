@@ -112,30 +112,39 @@ def _dmy(g: _Groups, n: str = "") -> DateValue | None:
     return _day(int(g["y" + n]), _MONTHS[g["m" + n]], int(g["d" + n]))
 
 
-def _value(kind: str, g: _Groups) -> _Read:
-    """The date (or first and last dates) a match of one pattern kind says, or None if it is no date."""
-    y = int(g["y"]) if g.get("y") else 0
-    readers: dict[str, Callable[[], _Read]] = {
-        "iso": lambda: _one(_day(y, int(g["m"]), int(g["d"]))),
-        "dmy-dmy": lambda: _range(_dmy(g, "1"), _dmy(g, "2")),
-        "mdy-mdy": lambda: _range(_dmy(g, "1"), _dmy(g, "2")),
-        "my-my": lambda: _range(_month(int(g["y1"]), _MONTHS[g["m1"]]), _month(int(g["y2"]), _MONTHS[g["m2"]])),
-        "dm-dmy": lambda: _range(_day(y, _MONTHS[g["m1"]], int(g["d1"])), _day(y, _MONTHS[g["m2"]], int(g["d2"]))),
-        "md-mdy": lambda: _range(_day(y, _MONTHS[g["m1"]], int(g["d1"])), _day(y, _MONTHS[g["m2"]], int(g["d2"]))),
-        "d-dmy": lambda: _range(_day(y, _MONTHS[g["m"]], int(g["d1"])), _day(y, _MONTHS[g["m"]], int(g["d2"]))),
-        "md-dy": lambda: _range(_day(y, _MONTHS[g["m"]], int(g["d1"])), _day(y, _MONTHS[g["m"]], int(g["d2"]))),
-        "m-my": lambda: _range(_month(y, _MONTHS[g["m1"]]), _month(y, _MONTHS[g["m2"]])),
-        "y-y": lambda: _range(DateValue(g["y1"], 9), DateValue(g["y2"], 9)),
-        "dmy": lambda: _one(_dmy(g)),
-        "mdy": lambda: _one(_dmy(g)),
-        "my": lambda: _one(_month(y, _MONTHS[g["m"]])),
-        "y": lambda: _one(DateValue(g["y"], 9)),
-    }
-    return readers[kind]()
-
-
 def _one(v: DateValue | None) -> tuple[DateValue, DateValue | None] | None:
     return (v, None) if v is not None else None
+
+
+def _day_range(g: _Groups) -> _Read:
+    """Two days and months of one year: "24 April – 24 May 1982", "September 28 – October 3, 1950"."""
+    y = int(g["y"])
+    return _range(_day(y, _MONTHS[g["m1"]], int(g["d1"])), _day(y, _MONTHS[g["m2"]], int(g["d2"])))
+
+
+def _days_of_month(g: _Groups) -> _Read:
+    """Two days of one month: "5–23 July 1943", "September 10–19, 1950"."""
+    y, m = int(g["y"]), _MONTHS[g["m"]]
+    return _range(_day(y, m, int(g["d1"])), _day(y, m, int(g["d2"])))
+
+
+# What a match of each pattern kind says: a date, or a first and a last date (None: no real date).
+_READERS: dict[str, Callable[[_Groups], _Read]] = {
+    "iso": lambda g: _one(_day(int(g["y"]), int(g["m"]), int(g["d"]))),
+    "dmy-dmy": lambda g: _range(_dmy(g, "1"), _dmy(g, "2")),
+    "mdy-mdy": lambda g: _range(_dmy(g, "1"), _dmy(g, "2")),
+    "my-my": lambda g: _range(_month(int(g["y1"]), _MONTHS[g["m1"]]), _month(int(g["y2"]), _MONTHS[g["m2"]])),
+    "dm-dmy": _day_range,
+    "md-mdy": _day_range,
+    "d-dmy": _days_of_month,
+    "md-dy": _days_of_month,
+    "m-my": lambda g: _range(_month(int(g["y"]), _MONTHS[g["m1"]]), _month(int(g["y"]), _MONTHS[g["m2"]])),
+    "y-y": lambda g: _range(DateValue(g["y1"], 9), DateValue(g["y2"], 9)),
+    "dmy": lambda g: _one(_dmy(g)),
+    "mdy": lambda g: _one(_dmy(g)),
+    "my": lambda g: _one(_month(int(g["y"]), _MONTHS[g["m"]])),
+    "y": lambda g: _one(DateValue(g["y"], 9)),
+}
 
 
 def _without_year(text: str, m: re.Match[str], paragraph_start: int) -> DateMention | None:
@@ -160,7 +169,7 @@ def find_dates(text: str, start: int, end: int, paragraph_start: int) -> list[Da
             if kind in ("dm", "md"):
                 mention = _without_year(text, m, paragraph_start)
             else:
-                value = _value(kind, m.groupdict())
+                value = _READERS[kind](m.groupdict())
                 mention = DateMention(m.start(), m.end(), value[0], value[1]) if value else None
             # The span is taken even when it says no real date ("31 February – 3 March"): a shorter
             # form must not read a part of it as a date the text does not state.
