@@ -9,11 +9,11 @@ fields are recorded as missing, never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import TypedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from ..config import InfoboxSpec
-from ..models import Claim, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
+from ..models import Claim, ClaimValue, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
 from .dates import find_dates
 from .names import NameFact, Patterns, norm
 from .quantities import QuantityLexicon, find_quantities
@@ -55,13 +55,30 @@ class InfoboxResult:
     names: list[NameFact] = field(default_factory=list)  # second names the topic field gives
 
 
-class _ClaimContext(TypedDict):
-    """The arguments every claim of one infobox field shares."""
+@dataclass(frozen=True)
+class _FieldContext:
+    """What every claim of one infobox field shares (document, topic, side), and the lexicons the field
+    rules read."""
 
-    doc_id: str
-    subject: str
-    side: str | None
+    doc: ParsedDocument
+    topic: str
+    side: str | None  # combatant key of the field's side ("Commander2" -> side 2's combatant)
     side_number: int | None
+    spec: InfoboxSpec
+    patterns: Patterns
+    ql: QuantityLexicon
+
+    def claim(self, property: str, value: ClaimValue | None, start: int, end: int, rule: str, *,
+              side_label: str | None = None, scope: str | None = None, missing_field: str | None = None,
+              qualifier: str | None = None) -> Claim:
+        """A claim about the topic, on the field's side."""
+        return Claim(doc_id=self.doc.doc_id, subject=self.topic, property=property, value=value, start=start,
+                     end=end, rule=rule, side=self.side, side_label=side_label, side_number=self.side_number,
+                     scope=scope, missing_field=missing_field, qualifier=qualifier)
+
+
+# Each infobox field with its mapping (None when unmapped) and side number.
+_Fields = list[tuple[InfoboxField, dict[str, object] | None, int | None]]
 
 
 def field_spec(spec: InfoboxSpec, key: str) -> tuple[dict[str, object] | None, int | None]:
@@ -70,6 +87,10 @@ def field_spec(spec: InfoboxSpec, key: str) -> tuple[dict[str, object] | None, i
     base = (m.group("base") if m else key).lower().replace(" ", "")
     side = int(m.group("n")) if m and m.group("n") else None
     return spec.fields.get(base), side
+
+
+def _property(fs: dict[str, object]) -> str:
+    return str(fs.get("property", "result"))
 
 
 def _items(f: InfoboxField, spec: InfoboxSpec, text: str) -> list[tuple[int, int]]:
@@ -165,10 +186,10 @@ def _split_part_of(doc: ParsedDocument, a: int, b: int, patterns: Patterns, out:
     return part_end
 
 
-def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: dict[str, object],
-                 patterns: Patterns, common: _ClaimContext, out: InfoboxResult) -> None:
+def _list_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
     """A claim for each entity a list field names ("Commander1: Gen. X Y, Z WKIA")."""
-    kind, prop, type_ = str(fs.get("kind")), str(fs.get("property", "result")), str(fs.get("type", "Event"))
+    doc, spec, patterns = ctx.doc, ctx.spec, ctx.patterns
+    kind, prop, type_ = str(fs.get("kind")), _property(fs), str(fs.get("type", "Event"))
     for a, b in _items(f, spec, doc.text):
         name_at, label, labelled_side = _item_label(doc, a, b, patterns)
         name_end = _split_part_of(doc, name_at, b, patterns, out) if kind == "events" else b
@@ -181,10 +202,9 @@ def _list_claims(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec, fs: di
         mention = _entity_at(doc, start, end, type_, patterns)
         out.mentions.append(mention)
         note = "; ".join(n for n in (label if labelled_side is None else None, note) if n) or None
-        context = common | {"side": labelled_side} if labelled_side is not None else common
+        context = replace(ctx, side=labelled_side) if labelled_side is not None else ctx
         # The claim quotes the whole item ("Gen. X YKIA"); the name alone is the mention.
-        out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                rule=f"infobox-{kind}", qualifier=note, **context))
+        out.claims.append(context.claim(prop, EntityValue(mention.key), a, b, f"infobox-{kind}", qualifier=note))
 
 
 def _topic_spans(doc: ParsedDocument, f: InfoboxField, spec: InfoboxSpec) -> list[tuple[int, int]]:
@@ -215,12 +235,117 @@ def _read_topic(doc: ParsedDocument, f: InfoboxField, fs: dict[str, object], spe
             out.names.append(NameFact(doc.doc_id, mention.key, doc.text[a:b], None, a, b))
 
 
-def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
-                    ql: QuantityLexicon) -> InfoboxResult:
-    """Claims, mentions and the topic of a document's infobox."""
-    out = InfoboxResult()
-    text = doc.text
-    fields = [(f, *field_spec(spec, f.key)) for f in doc.infobox]
+def _place_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
+    """Where the topic took place, and each place of the list within the next ("Town, Region, Country")."""
+    items = _items(f, ctx.spec, ctx.doc.text)
+    previous: Mention | None = None
+    for i, (a, b) in enumerate(items):
+        type_ = "Country" if i == len(items) - 1 and len(items) > 1 else "Place"
+        mention = _entity_at(ctx.doc, a, b, type_, ctx.patterns)
+        out.mentions.append(mention)
+        if i == 0:
+            out.claims.append(ctx.claim(_property(fs), EntityValue(mention.key), a, b, "infobox-place"))
+        if previous is not None:
+            out.claims.append(Claim(doc_id=ctx.doc.doc_id, subject=previous.key, property="locatedIn",
+                                    value=EntityValue(mention.key), start=previous.start, end=b,
+                                    rule="infobox-place-hierarchy"))
+        previous = mention
+
+
+def _date_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
+    """The first date of the field: a point in time, or the start and end of a range."""
+    dates = find_dates(ctx.doc.text, f.start, f.end, f.start)
+    for d in dates[:1]:
+        if d.last is not None:
+            out.claims.append(ctx.claim("startTime", d.first, d.start, d.end, "infobox-date-range"))
+            out.claims.append(ctx.claim("endTime", d.last, d.start, d.end, "infobox-date-range"))
+        else:
+            out.claims.append(ctx.claim("pointInTime", d.first, d.start, d.end, "infobox-date"))
+    if not dates:
+        out.warnings.append(f"{ctx.doc.document.path}:{f.line}: no date found in {f.key}: {f.value!r}")
+
+
+def _text_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
+    """The field's text as it stands; a "... victory" names the winner by its demonym ("Iranian victory")."""
+    out.claims.append(ctx.claim(_property(fs), TextValue(f.value.strip()), f.start, f.end, "infobox-text"))
+    patterns = ctx.patterns
+    if patterns.demonym_re is not None and re.search(r"\bvictory\b", f.value, re.I):
+        dm = patterns.demonym_re.search(ctx.doc.text, f.start, f.end)
+        if dm:
+            # The winner is no side's claim: it is about the topic as a whole.
+            out.claims.append(Claim(doc_id=ctx.doc.doc_id, subject=ctx.topic, property="winner",
+                                    value=EntityValue(patterns.demonyms[dm.group(0)]), start=f.start,
+                                    end=f.end, rule="infobox-result-winner"))
+
+
+def _quantity_parts(text: str, f: InfoboxField) -> tuple[str | None, list[tuple[int, int]]]:
+    """The scope a trailing parenthesis gives the field ("(estimated)"), and the spans of the parts
+    that " -- " separates before it."""
+    scope_m = _SCOPE.search(text, f.start, f.end)
+    scope = scope_m.group("scope").strip() if scope_m else None
+    body_end = scope_m.start() if scope_m else f.end
+    parts = [(f.start, body_end)]
+    split = [m for m in re.finditer(r"\s-{2,}\s", text[f.start:body_end])]
+    if split:
+        parts, pos = [], f.start
+        for m in split:
+            parts.append((pos, f.start + m.start()))
+            pos = f.start + m.end()
+        parts.append((pos, body_end))
+    return scope, parts
+
+
+def _quantity_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
+    """The figures of a strength or casualties field; a figure's own side counts where the field has none."""
+    text = ctx.doc.text
+    scope, parts = _quantity_parts(text, f)
+    losses = fs.get("equipment") == "losses"
+    for a, b in parts:
+        for q in find_quantities(text, a, b, ctx.ql, ctx.patterns, [], default_property=_property(fs),
+                                 losses=losses):
+            out.claims.append(replace(ctx, side=ctx.side or q.side).claim(
+                q.property, q.quantity, q.start, q.end, "infobox-quantity", scope=scope, side_label=q.side_label))
+
+
+_FieldRule = Callable[[_FieldContext, InfoboxField, dict[str, object], InfoboxResult], None]
+
+# The field kinds of ontology/infobox.yaml and the rule that reads each.
+_FIELD_RULES: dict[str, _FieldRule] = {
+    "entities": _list_claims,
+    "events": _list_claims,
+    "places": _place_claims,
+    "dates": _date_claims,
+    "text": _text_claims,
+    "quantities": _quantity_claims,
+}
+_UNREAD_KINDS = ("ignore", "topic")  # "topic" is read first, on its own
+
+
+def _missing_claim(ctx: _FieldContext, f: InfoboxField, kind: str, prop: str) -> Claim:
+    """The claim that a field is empty; its quote is the empty field itself: "Combatant2:"."""
+    text = ctx.doc.text
+    line_start = text.rfind("\n", 0, f.start) + 1
+    key_at = text.index(f.key, line_start)
+    return ctx.claim(prop if kind != "dates" else "pointInTime", None, key_at, text.index(":", key_at) + 1,
+                     f"infobox-{kind}-missing", missing_field=f.key)
+
+
+def _read_field(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
+    """The claims of one mapped field, by the rule for its kind."""
+    kind = str(fs.get("kind"))
+    if not f.value.strip():
+        out.claims.append(_missing_claim(ctx, f, kind, _property(fs)))
+        return
+    rule = _FIELD_RULES.get(kind)
+    if rule is None:
+        out.warnings.append(f"{ctx.doc.document.path}:{f.line}: unknown field kind {kind!r} for {f.key!r}")
+        return
+    rule(ctx, f, fs, out)
+
+
+def _find_topic(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
+                out: InfoboxResult) -> None:
+    """The topic from the first non-empty topic field, else from the document's title."""
     for f, fs, _side in fields:
         if fs and fs.get("kind") == "topic" and f.value.strip():
             _read_topic(doc, f, fs, spec, patterns, out)
@@ -228,92 +353,37 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
     if out.topic is None and doc.title and doc.infobox:
         out.topic, out.topic_label = "~" + norm(doc.title), doc.title
         out.hints.append(EntityHint(doc.doc_id, out.topic, doc.title, "Event", "infobox-title"))
-    if out.topic is None:
-        return out
+
+
+def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
+                out: InfoboxResult) -> None:
+    """Which combatant each side number stands for, from numbered combatant fields naming one; and a
+    warning for each field the mapping does not know."""
     for f, fs, side in fields:
         if fs is None:
             out.warnings.append(f"{doc.document.path}:{f.line}: infobox field {f.key!r} is not mapped in "
                                 f"ontology/infobox.yaml; its value was not read")
             continue
         if fs.get("kind") == "combatant" or fs.get("property") == "combatant":
-            items = _items(f, spec, text)
+            items = _items(f, spec, doc.text)
             if side is not None and len(items) == 1:
                 a, b = items[0]
                 out.sides[side] = _entity_at(doc, a, b, str(fs.get("type", "Country")), patterns).key
+
+
+def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
+                    ql: QuantityLexicon) -> InfoboxResult:
+    """Claims, mentions and the topic of a document's infobox."""
+    out = InfoboxResult()
+    fields: _Fields = [(f, *field_spec(spec, f.key)) for f in doc.infobox]
+    _find_topic(doc, fields, spec, patterns, out)
+    if out.topic is None:
+        return out
+    # Sides first: "Commander2" is read once the combatant of side 2 is known, wherever it stands.
+    _read_sides(doc, fields, spec, patterns, out)
     for f, fs, side in fields:
-        if fs is None or fs.get("kind") in ("ignore", "topic"):
+        if fs is None or fs.get("kind") in _UNREAD_KINDS:
             continue
-        kind = str(fs.get("kind"))
-        prop = str(fs.get("property", "result"))
         side_key = out.sides.get(side) if side is not None else None
-        common: _ClaimContext = {"doc_id": doc.doc_id, "subject": out.topic, "side": side_key, "side_number": side}
-        if not f.value.strip():
-            # The quote of a missing value is the empty field itself: "Combatant2:".
-            line_start = text.rfind("\n", 0, f.start) + 1
-            key_at = text.index(f.key, line_start)
-            out.claims.append(Claim(property=prop if kind != "dates" else "pointInTime", value=None,
-                                    start=key_at, end=text.index(":", key_at) + 1, rule=f"infobox-{kind}-missing",
-                                    missing_field=f.key, **common))
-            continue
-        if kind in ("entities", "events"):
-            _list_claims(doc, f, spec, fs, patterns, common, out)
-        elif kind == "places":
-            items = _items(f, spec, text)
-            previous: Mention | None = None
-            for i, (a, b) in enumerate(items):
-                type_ = "Country" if i == len(items) - 1 and len(items) > 1 else "Place"
-                mention = _entity_at(doc, a, b, type_, patterns)
-                out.mentions.append(mention)
-                if i == 0:
-                    out.claims.append(Claim(property=prop, value=EntityValue(mention.key), start=a, end=b,
-                                            rule="infobox-place", **common))
-                if previous is not None:
-                    out.claims.append(Claim(doc_id=doc.doc_id, subject=previous.key, property="locatedIn",
-                                            value=EntityValue(mention.key), start=previous.start, end=b,
-                                            rule="infobox-place-hierarchy"))
-                previous = mention
-        elif kind == "dates":
-            dates = find_dates(text, f.start, f.end, f.start)
-            for d in dates[:1]:
-                if d.last is not None:
-                    out.claims.append(Claim(property="startTime", value=d.first, start=d.start, end=d.end,
-                                            rule="infobox-date-range", **common))
-                    out.claims.append(Claim(property="endTime", value=d.last, start=d.start, end=d.end,
-                                            rule="infobox-date-range", **common))
-                else:
-                    out.claims.append(Claim(property="pointInTime", value=d.first, start=d.start, end=d.end,
-                                            rule="infobox-date", **common))
-            if not dates:
-                out.warnings.append(f"{doc.document.path}:{f.line}: no date found in {f.key}: {f.value!r}")
-        elif kind == "text":
-            out.claims.append(Claim(property=prop, value=TextValue(f.value.strip()), start=f.start, end=f.end,
-                                    rule="infobox-text", **common))
-            if patterns.demonym_re is not None and re.search(r"\bvictory\b", f.value, re.I):
-                dm = patterns.demonym_re.search(text, f.start, f.end)
-                if dm:
-                    out.claims.append(Claim(doc_id=doc.doc_id, subject=out.topic, property="winner",
-                                            value=EntityValue(patterns.demonyms[dm.group(0)]), start=f.start,
-                                            end=f.end, rule="infobox-result-winner"))
-        elif kind == "quantities":
-            scope_m = _SCOPE.search(text, f.start, f.end)
-            scope = scope_m.group("scope").strip() if scope_m else None
-            body_end = scope_m.start() if scope_m else f.end
-            parts = [(f.start, body_end)]
-            split = [m for m in re.finditer(r"\s-{2,}\s", text[f.start:body_end])]
-            if split:
-                parts, pos = [], f.start
-                for m in split:
-                    parts.append((pos, f.start + m.start()))
-                    pos = f.start + m.end()
-                parts.append((pos, body_end))
-            losses = fs.get("equipment") == "losses"
-            for a, b in parts:
-                for q in find_quantities(text, a, b, ql, patterns, [], default_property=prop, losses=losses):
-                    out.claims.append(Claim(
-                        property=q.property, value=q.quantity, start=q.start, end=q.end,
-                        rule="infobox-quantity", scope=scope, side_label=q.side_label,
-                        **(common | {"side": side_key or q.side}),
-                    ))
-        else:
-            out.warnings.append(f"{doc.document.path}:{f.line}: unknown field kind {kind!r} for {f.key!r}")
+        _read_field(_FieldContext(doc, out.topic, side_key, side, spec, patterns, ql), f, fs, out)
     return out

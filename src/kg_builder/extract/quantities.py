@@ -160,6 +160,42 @@ def _is_year(m: re.Match[str]) -> bool:
     return bool(num and re.fullmatch(r"1[5-9]\d\d|20\d\d", num) and not m.group("num2"))
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """The text under scan and what reading every figure in it shares."""
+
+    text: str
+    start: int
+    end: int
+    ql: QuantityLexicon
+    patterns: Patterns
+    default_property: str | None
+    losses: bool
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """A number and the words around it that say what it counts."""
+
+    m: re.Match[str]
+    head: str  # up to 40 characters before it, from the last comma, semicolon or dash
+    tail: str  # the words after it, up to the next stop or figure
+    tail_end: int
+    noun_phrase: str  # the first two words of the tail
+    duration: re.Match[str] | None  # a unit of time right after it ("3 years")
+    combined: re.Match[str] | None  # "killed, wounded or captured" right after it (not for shares, durations)
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """What a figure counts, in what unit, and whether a verb before it said so."""
+
+    property: str
+    unit: str | None = None
+    by_verb: bool = False
+    head_side: tuple[str | None, str | None] = (None, None)  # a demonym before the counted noun
+
+
 def find_quantities(
     text: str,
     start: int,
@@ -176,96 +212,180 @@ def find_quantities(
     ``default_property`` is used where nothing near a number says what it counts (infobox fields);
     ``losses`` makes counted equipment a loss rather than a strength.
     """
+    scan = _Scan(text, start, end, ql, patterns, default_property, losses)
     found: list[QuantityMention] = []
     verb_props: set[int] = set()  # starts of figures whose property a verb before them gave
-    matches = [m for m in ql.number.finditer(text, start, end)
-               if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
+    matches = _candidates(scan, skip)
     for i, m in enumerate(matches):
-        scaled = bool(m.groupdict().get("wscale"))  # "one million": a number word with a scale is a count
-        if _is_year(m) or (m.group("word") and not scaled and not ql.duration_re.match(text, m.end(), end)):
-            continue
-        value = _value(m, ql)
-        if value is None:
-            continue
         nxt = matches[i + 1].start() if i + 1 < len(matches) else end
-        stop = _STOP.search(text, m.end(), min(nxt, end))
-        tail_end = stop.start() if stop else min(nxt, end)
-        tail = text[m.end():tail_end]
-        # "65,000 and Iraqi casualties at 20,000": what follows "and" belongs to the next figure.
-        tail = "" if _LEADING_JOIN.match(tail) else tail
-        head_start = max(start, m.start() - 40)
-        head = text[head_start:m.start()]
-        head = head[max(head.rfind(","), head.rfind(";"), head.rfind("—")) + 1:]
-        prop: str | None = None
-        unit: str | None = None
-        if m.group("pct"):
-            prop, unit = "proportion", None
-            value = Quantity(value.amount / 100 if value.amount is not None else None,
-                             value.lower / 100 if value.lower is not None else None,
-                             value.upper / 100 if value.upper is not None else None,
-                             value.approximate, value.qualifier)
-        dm = ql.duration_re.match(text, m.end(), end)
-        if prop is None and dm:
-            prop, unit = "duration", ql.durations[dm.group("unit").lower()]
-        noun_phrase = " ".join(tail.split()[:2])
-        combined = ql.combined.match(text, m.end(), end) if prop is None else None
-        if combined:
-            prop = "numberOfCasualties"
-        elif prop is None and _counts_no_people(noun_phrase, ql):
-            continue  # "4 brigades": what it counts has no property of its own, and no person is counted
-        em = ql.equipment.search(noun_phrase)
-        if prop is None and em:
-            unit = _singular(em.group(0))
-            lost = losses or bool(ql.loss_words.search(text, m.end(), end if losses else tail_end))
-            prop = "equipmentLosses" if lost else "equipmentStrength"
-        if prop is None:
-            prop = _verb_before(head, ql) or _listed_after(text, m.start(), found, verb_props)
-            if prop is not None:
-                verb_props.add(m.start())
-        head_side: tuple[str | None, str | None] = (None, None)
-        if prop is None:
-            prop, head_side = _noun_before(head, ql, patterns)
-        if prop is None:
-            for name, rx in ql.properties:
-                if rx.search(tail):
-                    prop = name
-                    break
-        if prop is None:
-            prop = default_property
-        if prop is None:
-            continue
-        # The quote ends at the last word that belongs to the figure ("6,000 Iranian lives lost", not "... and").
-        kept = re.sub(r"(?:\s+(?:and|or|but|with|of|the|from|to|for|during|by|in|at|others?))+\s*$", "", tail.rstrip(),
-                      flags=re.IGNORECASE)
-        qend = m.end() + len(kept)
-        if combined:
-            qend = max(qend, combined.end())
-        if dm:
-            qend = max(qend, m.end() + dm.end() - dm.start())
-        side, side_label = _side(text, m.end(), qend, tail, patterns)
-        if side is None and side_label is None:
-            side, side_label = head_side
-        if side is None and side_label is None and found and found[-1].side_label and (
-            ql.carry_words.search(tail) or found[-1].property != prop
-        ) and found[-1].end >= m.start() - 80:
-            side, side_label = found[-1].side, found[-1].side_label
-        if side is None and side_label is None and prop == "numberOfParticipants":
-            pm = ql.properties[[n for n, _ in ql.properties].index("numberOfParticipants")][1].search(tail)
-            if pm and pm.group(0).lower() in ("defenders", "invaders"):
-                side_label = pm.group(0).lower()
-        found.append(QuantityMention(
-            start=m.start(), end=qend,
-            quantity=Quantity(value.amount, value.lower, value.upper, value.approximate, value.qualifier,
-                              unit),
-            property=prop, side=side, side_label=side_label,
-        ))
-    for s in ql.share.finditer(text, start, end):
+        q = _read_figure(scan, m, nxt, found, verb_props)
+        if q is not None:
+            found.append(q)
+    found.extend(_shares(scan, skip))
+    return sorted(found, key=lambda q: q.start)
+
+
+def _candidates(scan: _Scan, skip: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """Every number the lexicon reads in the text, outside the skipped spans."""
+    return [m for m in scan.ql.number.finditer(scan.text, scan.start, scan.end)
+            if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
+
+
+def _is_count(scan: _Scan, m: re.Match[str]) -> bool:
+    """Whether a number counts something: not a year, and a number word only with a scale ("one
+    million") or a unit of time ("two years")."""
+    scaled = bool(m.groupdict().get("wscale"))
+    bare_word = m.group("word") and not scaled and not scan.ql.duration_re.match(scan.text, m.end(), scan.end)
+    return not (_is_year(m) or bare_word)
+
+
+def _read_figure(scan: _Scan, m: re.Match[str], nxt: int, found: list[QuantityMention],
+                 verb_props: set[int]) -> QuantityMention | None:
+    """The quantity a number states, or None when it counts nothing the builder knows. ``nxt`` is where
+    the next number starts; ``found`` are the figures read before it."""
+    if not _is_count(scan, m):
+        return None
+    value = _figure_value(m, scan.ql)
+    if value is None:
+        return None
+    fig = _figure(scan, m, nxt)
+    choice = _choose_property(scan, fig, found, verb_props)
+    if choice is None:
+        return None
+    if choice.by_verb:
+        verb_props.add(m.start())
+    qend = _quote_end(fig)
+    side, side_label = _choose_side(scan, fig, qend, choice, found)
+    return QuantityMention(
+        start=m.start(), end=qend,
+        quantity=Quantity(value.amount, value.lower, value.upper, value.approximate, value.qualifier, choice.unit),
+        property=choice.property, side=side, side_label=side_label,
+    )
+
+
+def _figure_value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
+    """The value with its bounds and hedge; a percentage as a fraction."""
+    value = _value(m, ql)
+    if value is None or not m.group("pct"):
+        return value
+    return Quantity(value.amount / 100 if value.amount is not None else None,
+                    value.lower / 100 if value.lower is not None else None,
+                    value.upper / 100 if value.upper is not None else None,
+                    value.approximate, value.qualifier)
+
+
+def _figure(scan: _Scan, m: re.Match[str], nxt: int) -> _Figure:
+    """The number with the text before and after it that belongs to it."""
+    text, ql = scan.text, scan.ql
+    stop = _STOP.search(text, m.end(), min(nxt, scan.end))
+    tail_end = stop.start() if stop else min(nxt, scan.end)
+    tail = text[m.end():tail_end]
+    # "65,000 and Iraqi casualties at 20,000": what follows "and" belongs to the next figure.
+    tail = "" if _LEADING_JOIN.match(tail) else tail
+    head = text[max(scan.start, m.start() - 40):m.start()]
+    head = head[max(head.rfind(","), head.rfind(";"), head.rfind("—")) + 1:]
+    duration = ql.duration_re.match(text, m.end(), scan.end)
+    combined = None if m.group("pct") or duration else ql.combined.match(text, m.end(), scan.end)
+    return _Figure(m, head, tail, tail_end, " ".join(tail.split()[:2]), duration, combined)
+
+
+def _choose_property(scan: _Scan, fig: _Figure, found: list[QuantityMention],
+                     verb_props: set[int]) -> _Choice | None:
+    """What the figure counts; None when it counts no people and no equipment ("4 brigades"), or when
+    nothing says what it counts and there is no default."""
+    choice = _form_property(scan, fig)
+    if choice is None and _counts_no_people(fig.noun_phrase, scan.ql):
+        return None  # what it counts has no property of its own, and no person is counted
+    return choice or _equipment_property(scan, fig) or _word_property(scan, fig, found, verb_props)
+
+
+def _form_property(scan: _Scan, fig: _Figure) -> _Choice | None:
+    """The property the figure's own form gives: a percentage, a duration, combined casualty terms."""
+    if fig.m.group("pct"):
+        return _Choice("proportion")
+    if fig.duration:
+        return _Choice("duration", scan.ql.durations[fig.duration.group("unit").lower()])
+    if fig.combined:
+        return _Choice("numberOfCasualties")
+    return None
+
+
+def _equipment_property(scan: _Scan, fig: _Figure) -> _Choice | None:
+    """Counted equipment ("40 tanks"): a loss when the field counts losses or a loss word follows."""
+    em = scan.ql.equipment.search(fig.noun_phrase)
+    if em is None:
+        return None
+    ql, m = scan.ql, fig.m
+    lost = scan.losses or bool(ql.loss_words.search(scan.text, m.end(), scan.end if scan.losses else fig.tail_end))
+    return _Choice("equipmentLosses" if lost else "equipmentStrength", _singular(em.group(0)))
+
+
+def _word_property(scan: _Scan, fig: _Figure, found: list[QuantityMention],
+                   verb_props: set[int]) -> _Choice | None:
+    """The property the words around the figure give: a verb before it, the figure it is listed after,
+    a counted noun before it, a word after it; else the default."""
+    ql = scan.ql
+    prop = _verb_before(fig.head, ql) or _listed_after(scan.text, fig.m.start(), found, verb_props)
+    if prop is not None:
+        return _Choice(prop, by_verb=True)
+    prop, head_side = _noun_before(fig.head, ql, scan.patterns)
+    if prop is not None:
+        return _Choice(prop, head_side=head_side)
+    prop = next((name for name, rx in ql.properties if rx.search(fig.tail)), None)
+    if prop is None:
+        prop = scan.default_property
+    return _Choice(prop) if prop is not None else None
+
+
+def _quote_end(fig: _Figure) -> int:
+    """The quote ends at the last word that belongs to the figure ("6,000 Iranian lives lost", not
+    "... and"), or after the combined terms or the unit of time."""
+    kept = re.sub(r"(?:\s+(?:and|or|but|with|of|the|from|to|for|during|by|in|at|others?))+\s*$", "",
+                  fig.tail.rstrip(), flags=re.IGNORECASE)
+    qend = fig.m.end() + len(kept)
+    if fig.combined:
+        qend = max(qend, fig.combined.end())
+    if fig.duration:
+        qend = max(qend, fig.m.end() + fig.duration.end() - fig.duration.start())
+    return qend
+
+
+def _choose_side(scan: _Scan, fig: _Figure, qend: int, choice: _Choice,
+                 found: list[QuantityMention]) -> tuple[str | None, str | None]:
+    """The side a figure concerns: named just after it, by a demonym before its noun, carried over
+    from the figure before it, or the defenders or invaders it counts."""
+    none: tuple[str | None, str | None] = (None, None)
+    side = _side(scan.text, fig.m.end(), qend, fig.tail, scan.patterns)
+    if side == none:
+        side = choice.head_side
+    if side == none and _carries_side(scan, fig, choice.property, found):
+        side = found[-1].side, found[-1].side_label
+    if side == none and choice.property == "numberOfParticipants":
+        ql = scan.ql
+        pm = ql.properties[[n for n, _ in ql.properties].index("numberOfParticipants")][1].search(fig.tail)
+        if pm and pm.group(0).lower() in ("defenders", "invaders"):
+            side = None, pm.group(0).lower()
+    return side
+
+
+def _carries_side(scan: _Scan, fig: _Figure, prop: str, found: list[QuantityMention]) -> bool:
+    """Whether the figure takes the side of the one just before it ("6,000 Iranian dead and 4,000
+    others", "20,000 Iraqi troops, 3,000 killed")."""
+    if not found or not found[-1].side_label or found[-1].end < fig.m.start() - 80:
+        return False
+    return bool(scan.ql.carry_words.search(fig.tail)) or found[-1].property != prop
+
+
+def _shares(scan: _Scan, skip: list[tuple[int, int]]) -> list[QuantityMention]:
+    """Shares written as words ("half of the garrison"), outside the skipped spans."""
+    out: list[QuantityMention] = []
+    for s in scan.ql.share.finditer(scan.text, scan.start, scan.end):
         if any(a <= s.start() < b for a, b in skip):
             continue
-        frac = Decimal(str(ql.shares[s.group("share").lower()]))
-        found.append(QuantityMention(s.start(), s.end(), Quantity(frac, None, None, False, None, s.group("noun")),
-                                     "proportion", None, None))
-    return sorted(found, key=lambda q: q.start)
+        frac = Decimal(str(scan.ql.shares[s.group("share").lower()]))
+        out.append(QuantityMention(s.start(), s.end(), Quantity(frac, None, None, False, None, s.group("noun")),
+                                   "proportion", None, None))
+    return out
 
 
 def _verb_before(head: str, ql: QuantityLexicon) -> str | None:
