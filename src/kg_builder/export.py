@@ -87,6 +87,7 @@ ENTITY_BASE = str(KG["entity/"])
 STATED_IN, REFERENCE_URL, QUOTATION, PARTICIPANT = "P248", "P854", "P1683", "P710"
 COORDINATES = "P625"
 GEO_WKT = URIRef("http://www.opengis.net/ont/geosparql#wktLiteral")
+DATE_TYPES = (XSD.date, XSD.gYearMonth, XSD.gYear)
 
 
 @dataclass(frozen=True)
@@ -173,87 +174,142 @@ def _date_time(value: Literal) -> Literal:
 
 
 def _wikidata_layer(graphs: dict[URIRef, Graph], parts: list[Graph], opts: ExportOptions) -> Graph:
-    ontology = graphs.get(GRAPH_ONTOLOGY, Graph())
-    mapping = wikidata_properties(ontology)
-    qids = _qids(graphs.get(GRAPH_ENTITIES, Graph()))
-    out = Graph(identifier=GRAPH_WIKIDATA)
-
-    def as_wikidata(node: Node) -> Node:
-        return qids.get(node, node) if isinstance(node, URIRef) else node
-
-    for g in parts:
-        for s, p, o in g:
-            if isinstance(p, URIRef) and p in mapping and _is_entity(s):
-                out.add((s, WDT[mapping[p]], as_wikidata(o)))
-            elif p == SCHEMA.latitude and _is_entity(s):
-                lon = g.value(s, SCHEMA.longitude)
-                if lon is not None:  # coordinate location, as Wikidata writes it: Point(longitude latitude)
-                    out.add((s, WDT[COORDINATES], Literal(f"Point({lon} {o})", datatype=GEO_WKT)))
-    if not opts.provenance:
-        return out
-    sources: dict[Node, tuple[str, URIRef | None]] = {}
+    """The named graph ``kg:graph/wikidata``: the facts of ``parts`` in Wikidata's shape (see above)."""
     entities = graphs.get(GRAPH_ENTITIES, Graph())
+    writer = _WikidataWriter(wikidata_properties(graphs.get(GRAPH_ONTOLOGY, Graph())), _qids(entities))
+    for g in parts:
+        writer.add_direct(g)
+    if not opts.provenance:
+        return writer.out
+    sources = _sources(entities)
+    for g in parts:
+        for claim in g.subjects(RDF.type, KGO.Claim):
+            mapped = _MappedClaim.read(g, claim, writer.mapping)
+            if mapped is not None:
+                writer.add_statement(mapped, sources)
+    return writer.out
+
+
+def _sources(entities: Graph) -> dict[Node, tuple[str, URIRef | None]]:
+    """Source document -> its language (English unless its sidecar says) and its URL, if it has one."""
+    sources: dict[Node, tuple[str, URIRef | None]] = {}
     for doc in entities.subjects(RDF.type, KGO.SourceDocument):
         language = entities.value(doc, SCHEMA.inLanguage)
         url = entities.value(doc, SCHEMA.url)
         sources[doc] = (str(language) if language else "en", url if isinstance(url, URIRef) else None)
-    for g in parts:
-        for claim in g.subjects(RDF.type, KGO.Claim):
-            prop = g.value(claim, KGO.property)
-            subject = g.value(claim, KGO.subject)
-            if not isinstance(prop, URIRef) or prop not in mapping or subject is None:
-                continue
-            pid = mapping[prop]
-            value = g.value(claim, KGO.value)
-            lower, upper = g.value(claim, KGO.lowerBound), g.value(claim, KGO.upperBound)
-            if value is None and lower is None and upper is None:
-                continue  # a field the source leaves empty is not a statement
-            statement = URIRef(f"{claim}#statement")
-            out.add((subject, WDP[pid], statement))
-            out.add((statement, RDFS.seeAlso, claim))
-            out.add((statement, RDF.type, WIKIBASE.Statement))
-            out.add((statement, WIKIBASE.rank, WIKIBASE.NormalRank))
-            node = URIRef(f"{claim}#value")
-            if isinstance(value, Literal) and value.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
-                out.add((statement, PS[pid], _date_time(value)))
-                out.add((statement, PSV[pid], node))
-                out.add((node, RDF.type, WIKIBASE.TimeValue))
-                out.add((node, WIKIBASE.timeValue, _date_time(value)))
-                precision = g.value(claim, KGO.datePrecision)
-                if precision is not None:
-                    out.add((node, WIKIBASE.timePrecision, precision))
-            elif (isinstance(value, Literal) and value.datatype in (XSD.integer, XSD.decimal)) or lower or upper:
-                if value is not None:
-                    out.add((statement, PS[pid], value))
-                out.add((statement, PSV[pid], node))
-                out.add((node, RDF.type, WIKIBASE.QuantityValue))
-                if value is not None:
-                    out.add((node, WIKIBASE.quantityAmount, value))
-                if lower is not None:
-                    out.add((node, WIKIBASE.quantityLowerBound, lower))
-                if upper is not None:
-                    out.add((node, WIKIBASE.quantityUpperBound, upper))
-            else:
-                # Reached without a value only when a bound is a zero literal (a falsy rdflib Literal),
-                # where rdflib's Graph.add has always refused the missing object.
-                assert value is not None, f"{claim} has bounds but no value"
-                out.add((statement, PS[pid], as_wikidata(value)))
-            side = g.value(claim, KGO.claimSide)
-            if side is not None:
-                out.add((statement, PQ[PARTICIPANT], as_wikidata(side)))
-            source = g.value(claim, KGO.statedIn)
-            quote = g.value(claim, KGO.quote)
-            reference = URIRef(f"{claim}#reference")
-            out.add((statement, PROV.wasDerivedFrom, reference))
-            out.add((reference, RDF.type, WIKIBASE.Reference))
-            if source is not None:
-                out.add((reference, PR[STATED_IN], source))
-                lang, url = sources.get(source, ("en", None))
-                if url is not None:
-                    out.add((reference, PR[REFERENCE_URL], url))
-                if quote is not None:
-                    out.add((reference, PR[QUOTATION], Literal(str(quote), lang=lang)))
-    return out
+    return sources
+
+
+@dataclass(frozen=True)
+class _MappedClaim:
+    """A claim whose property maps to Wikidata and which has a value or a bound: one statement."""
+
+    iri: Node
+    graph: Graph
+    subject: Node
+    pid: str
+    value: Node | None
+    lower: Node | None
+    upper: Node | None
+
+    @classmethod
+    def read(cls, g: Graph, claim: Node, mapping: dict[URIRef, str]) -> _MappedClaim | None:
+        prop = g.value(claim, KGO.property)
+        subject = g.value(claim, KGO.subject)
+        if not isinstance(prop, URIRef) or prop not in mapping or subject is None:
+            return None
+        value = g.value(claim, KGO.value)
+        lower, upper = g.value(claim, KGO.lowerBound), g.value(claim, KGO.upperBound)
+        if value is None and lower is None and upper is None:
+            return None  # a field the source leaves empty is not a statement
+        return cls(claim, g, subject, mapping[prop], value, lower, upper)
+
+    def part(self, name: str) -> URIRef:
+        """The node of one part of the claim's statement: ``statement``, ``value`` or ``reference``."""
+        return URIRef(f"{self.iri}#{name}")
+
+
+class _WikidataWriter:
+    """Writes triples and claims into ``out`` in Wikidata's shape, reconciled entities as their items."""
+
+    def __init__(self, mapping: dict[URIRef, str], qids: dict[URIRef, URIRef]) -> None:
+        self.mapping, self.qids = mapping, qids
+        self.out = Graph(identifier=GRAPH_WIKIDATA)
+
+    def item(self, node: Node) -> Node:
+        return self.qids.get(node, node) if isinstance(node, URIRef) else node
+
+    def add_direct(self, g: Graph) -> None:
+        """``wdt:`` triples beside every mapped direct triple of an entity, and its coordinates."""
+        for s, p, o in g:
+            if isinstance(p, URIRef) and p in self.mapping and _is_entity(s):
+                self.out.add((s, WDT[self.mapping[p]], self.item(o)))
+            elif p == SCHEMA.latitude and _is_entity(s):
+                lon = g.value(s, SCHEMA.longitude)
+                if lon is not None:  # coordinate location, as Wikidata writes it: Point(longitude latitude)
+                    self.out.add((s, WDT[COORDINATES], Literal(f"Point({lon} {o})", datatype=GEO_WKT)))
+
+    def add_statement(self, c: _MappedClaim, sources: dict[Node, tuple[str, URIRef | None]]) -> None:
+        """The claim as a statement: ``p:``, its value, the side it is about, and its reference."""
+        statement = c.part("statement")
+        self.out.add((c.subject, WDP[c.pid], statement))
+        self.out.add((statement, RDFS.seeAlso, c.iri))
+        self.out.add((statement, RDF.type, WIKIBASE.Statement))
+        self.out.add((statement, WIKIBASE.rank, WIKIBASE.NormalRank))
+        if isinstance(c.value, Literal) and c.value.datatype in DATE_TYPES:
+            self._add_time(c, c.value)
+        elif (isinstance(c.value, Literal) and c.value.datatype in (XSD.integer, XSD.decimal)) or c.lower or c.upper:
+            self._add_quantity(c)
+        else:
+            # Reached without a value only when a bound is a zero literal (a falsy rdflib Literal),
+            # where rdflib's Graph.add has always refused the missing object.
+            assert c.value is not None, f"{c.iri} has bounds but no value"
+            self.out.add((statement, PS[c.pid], self.item(c.value)))
+        side = c.graph.value(c.iri, KGO.claimSide)
+        if side is not None:
+            self.out.add((statement, PQ[PARTICIPANT], self.item(side)))
+        self._add_reference(c, sources)
+
+    def _add_time(self, c: _MappedClaim, value: Literal) -> None:
+        """``ps:`` as an xsd:dateTime, and ``psv:`` a time value that keeps the date's precision."""
+        statement, node = c.part("statement"), c.part("value")
+        self.out.add((statement, PS[c.pid], _date_time(value)))
+        self.out.add((statement, PSV[c.pid], node))
+        self.out.add((node, RDF.type, WIKIBASE.TimeValue))
+        self.out.add((node, WIKIBASE.timeValue, _date_time(value)))
+        precision = c.graph.value(c.iri, KGO.datePrecision)
+        if precision is not None:
+            self.out.add((node, WIKIBASE.timePrecision, precision))
+
+    def _add_quantity(self, c: _MappedClaim) -> None:
+        """``ps:`` the amount where there is one, and ``psv:`` a quantity value with its bounds."""
+        statement, node = c.part("statement"), c.part("value")
+        if c.value is not None:
+            self.out.add((statement, PS[c.pid], c.value))
+        self.out.add((statement, PSV[c.pid], node))
+        self.out.add((node, RDF.type, WIKIBASE.QuantityValue))
+        if c.value is not None:
+            self.out.add((node, WIKIBASE.quantityAmount, c.value))
+        if c.lower is not None:
+            self.out.add((node, WIKIBASE.quantityLowerBound, c.lower))
+        if c.upper is not None:
+            self.out.add((node, WIKIBASE.quantityUpperBound, c.upper))
+
+    def _add_reference(self, c: _MappedClaim, sources: dict[Node, tuple[str, URIRef | None]]) -> None:
+        """The reference: stated in (our source document), its URL where known, and the quote."""
+        source = c.graph.value(c.iri, KGO.statedIn)
+        quote = c.graph.value(c.iri, KGO.quote)
+        reference = c.part("reference")
+        self.out.add((c.part("statement"), PROV.wasDerivedFrom, reference))
+        self.out.add((reference, RDF.type, WIKIBASE.Reference))
+        if source is None:
+            return
+        self.out.add((reference, PR[STATED_IN], source))
+        lang, url = sources.get(source, ("en", None))
+        if url is not None:
+            self.out.add((reference, PR[REFERENCE_URL], url))
+        if quote is not None:
+            self.out.add((reference, PR[QUOTATION], Literal(str(quote), lang=lang)))
 
 
 def export_graphs(graphs: dict[URIRef, Graph], opts: ExportOptions) -> list[Graph]:
@@ -300,7 +356,7 @@ def _qs_value(value: Node | None, qids: dict[URIRef, URIRef], precision: Node | 
         qid = qids.get(value)
         return str(qid)[len(str(WD)):] if qid is not None else None
     if isinstance(value, Literal):
-        if value.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
+        if value.datatype in DATE_TYPES:
             p = (int(str(precision)) if precision is not None
                  else {XSD.gYear: 9, XSD.gYearMonth: 10}.get(value.datatype, 11))
             return "+" + str(_date_time(value)) + f"/{p}"
