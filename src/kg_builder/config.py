@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .lexicon_schema import EXTRACTION, INFOBOX, Spec, check_yaml
+from .lexicon_schema import EXTRACTION, INFOBOX, TYPES_FILE, Spec, check_yaml
 from .models import ENTITY_TYPES, Registry, RegistryEntry
 from .namespaces import is_language_tag
 
@@ -39,6 +39,7 @@ class InfoboxSpec:
     name_markers: dict[str, str]
     list_separators: tuple[str, ...]
     alias_markers: tuple[str, ...] = ()  # "X (codenamed Y)": words that give the topic a second name
+    victory_words: tuple[str, ...] = ()  # "Iranian victory": a result field that names its winner
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,7 @@ def load_infobox_spec(path: Path) -> InfoboxSpec:
         name_markers=dict(data.get("name_markers") or {}),
         list_separators=_str_tuple(data.get("list_separators"), path, "list_separators") or (",",),
         alias_markers=_str_tuple(data.get("alias_markers"), path, "alias_markers"),
+        victory_words=_str_tuple(data.get("victory_words"), path, "victory_words"),
     )
 
 
@@ -232,6 +234,9 @@ def load_settings(root: Path | None = None) -> Settings:
     lex = load_yaml(ontology / "extraction.yaml", EXTRACTION)
     if not isinstance(lex, dict):
         raise ConfigError("expected a mapping", path=ontology / "extraction.yaml")
+    # ontology/types.yaml: read by the rules as the lexicon's `types` section.
+    types = load_yaml(ontology / "types.yaml", TYPES_FILE)
+    lex["types"] = types if isinstance(types, dict) else {}
     return Settings(
         root=root,
         corpus_dir=root / "corpus",

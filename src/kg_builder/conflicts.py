@@ -97,6 +97,8 @@ def _fmt(c: Claim) -> str:
 def _side_key(c: Claim) -> str | None:
     if c.side:
         return c.side
+    if c.side_members:
+        return "+".join(sorted(c.side_members))  # a side several combatants form, as the source lists it
     if c.side_label:
         return "~" + c.side_label.lower()
     if c.side_number is not None:
@@ -330,6 +332,8 @@ def judge_claims(claims: list[Claim]) -> Judgement:
     """Every agreement and conflict between claims of different sources about the same quantity or date."""
     keys: dict[tuple[object, ...], list[Claim]] = defaultdict(list)
     for c in claims:
+        if not c.typed:
+            continue  # the words of an unsure figure or date: no rule said what they are, so nothing to compare
         if isinstance(c.value, DateValue):
             keys[(c.subject, c.property, "date")].append(c)
         elif isinstance(c.value, Quantity) and c.property != "proportion":

@@ -108,14 +108,18 @@ class PropertySpec:
 
 @dataclass(frozen=True)
 class GoldQuantity:
-    """A number of a gold row: an amount, or a range by both bounds."""
+    """A number of a gold row: an amount, a range by both bounds, or one bound of an open-ended figure."""
 
     amount: Decimal | None
     lower: Decimal | None = None
     upper: Decimal | None = None
 
     def __str__(self) -> str:
-        return str(self.amount) if self.amount is not None else f"{self.lower}-{self.upper}"
+        if self.amount is not None:
+            return str(self.amount)
+        if self.upper is None:
+            return f">{self.lower}"
+        return f"<{self.upper}" if self.lower is None else f"{self.lower}-{self.upper}"
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,8 @@ _SIDE_BEFORE = re.compile(r"^(?P<side>[^:]+?):\s+(?P<value>.+)$")
 _SIDE_AFTER = re.compile(r"^(?P<value>.+?)\s*\((?P<side>[^()]+?)\s+side\)$", re.IGNORECASE)
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 _QUANTITY = re.compile(rf"^(?P<a>{_NUMBER})(?:\s*[-–—]\s*(?P<b>{_NUMBER}))?$")
+# An open-ended figure: ">72000" ("more than", "at least": a lower bound only), "<500" ("up to": an upper).
+_OPEN_QUANTITY = re.compile(rf"^(?P<op>[<>])\s*(?P<a>{_NUMBER})$")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _EXHAUSTIVE = re.compile(r"^#\s*exhaustive\s*:(?P<docs>.*)$", re.IGNORECASE)
 
@@ -235,9 +241,14 @@ def _number(text: str) -> Decimal:
 
 def _quantity(value: str) -> tuple[GoldValue, str | None]:
     bare, side = _split_side(value)
+    o = _OPEN_QUANTITY.match(bare)
+    if o:
+        bound = _number(o.group("a"))
+        return GoldQuantity(amount=None, lower=bound if o.group("op") == ">" else None,
+                            upper=bound if o.group("op") == "<" else None), side
     m = _QUANTITY.match(bare)
     if not m:
-        raise ValueError(f"{bare!r} is not a number or a range (4500, 6000-15000)")
+        raise ValueError(f"{bare!r} is not a number, a range or an open bound (4500, 6000-15000, >1000)")
     if m.group("b") is None:
         return GoldQuantity(amount=_number(m.group("a"))), side
     lower, upper = _number(m.group("a")), _number(m.group("b"))
@@ -377,6 +388,8 @@ class GraphClaim:
     precision: int | None = None
     side: str | None = None
     unit: str | None = None
+    typed: bool = True  # False for a kgo:UntypedClaim: the words of a figure or date, no typed fact
+    members: frozenset[str] = frozenset()  # kgo:sideMember: the combatants of a side several form
 
     def has_value(self) -> bool:
         """False for a recorded empty field (kgo:MissingValue), which states no fact."""
@@ -498,6 +511,8 @@ def _claim(iri: str, node: Node, doc: str) -> GraphClaim:
         precision=precision,
         side=next(iter(_iris(node, str(KGO.claimSide))), None),
         unit=unit.removeprefix(_UNIT) if unit else None,
+        typed=str(KGO.UntypedClaim) not in types,
+        members=frozenset(_iris(node, str(KGO.sideMember))),
     )
 
 
@@ -675,11 +690,18 @@ def _side_test(fact: GoldFact, facts: GraphFacts) -> Callable[[GraphClaim], bool
     if fact.side is None:
         return lambda c: True
     sides = facts.sides_named(fact.side)
-    return lambda c: c.side in sides
+    # A side several combatants form (kgo:sideMember) is matched by a row that names one of them.
+    return lambda c: c.side in sides or bool(c.members & sides)
+
+
+def _side_label(c: GraphClaim, facts: GraphFacts) -> str:
+    if c.side:
+        return facts.label(c.side)
+    return " and ".join(sorted(facts.label(m) for m in c.members)) if c.members else "none"
 
 
 def _side_reason(fact: GoldFact, facts: GraphFacts, pool: list[GraphClaim]) -> str:
-    given = _few(facts.label(c.side) if c.side else "none" for c in pool)
+    given = _few(_side_label(c, facts) for c in pool)
     if fact.side is None:
         return f"the row gives no side; the matching claims give the side {given}"
     return f"the row gives the side {fact.side!r}; the matching claims give {given}"
@@ -871,7 +893,8 @@ def _precision(gold: Gold, outcomes: Sequence[Outcome], facts: GraphFacts) -> tu
     found = []
     for key in sorted(gold.exhaustive):
         doc = next((d for d in sorted(facts.sources) if d == key or d.startswith(key + "_")), None)
-        stated = [c for c in facts.claims.get(doc, ()) if c.has_value()] if doc else []
+        # Untyped claims state no typed fact (the builder declined to say what the words count): not counted.
+        stated = [c for c in facts.claims.get(doc, ()) if c.has_value() and c.typed] if doc else []
         wrong = tuple(c for c in stated if c.iri not in matched)
         found.append(Precision(key, doc, len(stated) - len(wrong), len(stated), wrong))
     return tuple(found)

@@ -17,7 +17,7 @@ import yaml
 from .errors import ConfigError
 from .models import ENTITY_TYPES
 
-__all__ = ["EXTRACTION", "INFOBOX", "ListOf", "MapOf", "OneOf", "Record", "Scalar", "Spec", "check_yaml"]
+__all__ = ["EXTRACTION", "INFOBOX", "TYPES_FILE", "ListOf", "MapOf", "OneOf", "Record", "Scalar", "Spec", "check_yaml"]
 
 _TAGS = {
     "str": "tag:yaml.org,2002:str",
@@ -123,21 +123,29 @@ EXTRACTION = Record({
     "reported_speech": Record({"verbs": WORDS, "not_openers": WORDS, "not_in_tail": WORDS,
                                "max_tail_words": Scalar("int")}),
     "quantities": _QUANTITIES,
-    "events": MapOf(Record({"verbs": WORDS, "nouns": WORDS, "label": TEXT, "type": TYPES, "property": TEXT,
-                            "ends": TEXT, "not_places": ListOf(TYPES)},
+    "events": MapOf(Record({"verbs": WORDS, "phrasal_verbs": WORDS, "nouns": WORDS, "label": TEXT, "type": TYPES,
+                            "property": TEXT, "ends": TEXT, "not_places": ListOf(TYPES), "place_date": TEXT,
+                            "place_during": TEXT},
                            required=frozenset({"label", "type"}))),
     "anaphora": MapOf(WORDS),
     "topic_pronouns": WORDS,
     "life_words": WORDS,
     "script_languages": MapOf(TEXT),
     "list_sections": WORDS,
-    "occupation_words": WORDS,
+    "durations": MapOf(Record({"words": WORDS, "event": TEXT, "place_property": TEXT}, required=frozenset({"words"}))),
     "start_words": WORDS,
     "end_words": WORDS,
+    "during_words": WORDS,
+    "result_phrases": WORDS,
+    "combat": Record({"verbs": WORDS, "force_nouns": WORDS}),
+    "part_words": WORDS,
+    "phase_words": WORDS,
     "anniversary_words": WORDS,
-    "relations": MapOf(Record({"phrases": WORDS, "subject": TEXT, "subject_types": ListOf(TYPES),
-                               "object_types": ListOf(TYPES), "reverse": Scalar("bool"),
-                               "max_gap": Scalar("int")}, required=frozenset({"phrases"}))),
+    "relations": MapOf(Record({"phrases": WORDS, "property": TEXT, "object_of": WORDS, "subject": TEXT,
+                               "subject_types": ListOf(TYPES), "object_types": ListOf(TYPES),
+                               "object_not": ListOf(TYPES), "not_in_list": Scalar("bool"),
+                               "reverse": Scalar("bool"), "max_gap": Scalar("int")},
+                              required=frozenset({"phrases"}))),
     "apposition_roles": WORDS,
     "role_appositions": Record({"roles": WORDS, "links": WORDS, "commander_roles": WORDS, "deputy_words": WORDS}),
     "commanded_by": Record({"phrases": WORDS, "person_phrases": WORDS, "subject_types": ListOf(TYPES),
@@ -154,7 +162,22 @@ INFOBOX = Record({
     "name_markers": MapOf(TEXT),
     "list_separators": WORDS,
     "alias_markers": WORDS,
+    "victory_words": WORDS,
 }, required=frozenset({"fields"}))
+
+
+# ``ontology/types.yaml``: what a name's own words and the words before it say it names, and how the
+# gazetteers and the given-name list (ontology/given_names.txt) are used (src/kg_builder/extract/names.py,
+# gazetteer.py).
+TYPES_FILE = Record({
+    "name_heads": MapOf(TYPES),
+    "numbered_heads": WORDS,
+    "name_openers": MapOf(TYPES),
+    "class_nouns": Record({t: WORDS for t in ENTITY_TYPES}),
+    "given_names": Record({"not_given_names": WORDS, "not_person_heads": WORDS}),
+    "place_context": Record({"words": WORDS, "modifiers": WORDS, "modifier_suffixes": WORDS,
+                             "not_place_names": WORDS}),
+})
 
 
 def _fail(path: Path, node: yaml.Node, where: str, message: str, hint: str | None = None) -> ConfigError:

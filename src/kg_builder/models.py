@@ -13,6 +13,7 @@ from typing import Literal
 
 __all__ = [
     "ENTITY_TYPES",
+    "UNTYPED_PROPERTIES",
     "BuildReport",
     "Claim",
     "ClaimValue",
@@ -184,6 +185,7 @@ class Entity:
     coordinates: tuple[float, float] | None = None
     coordinates_evidence: str | None = None
     relations: tuple[tuple[str, str], ...] = ()  # curated (property, entity key) from the registry
+    geonames: int | None = None  # the GeoNames id of the one gazetteer place of this name and class
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,11 @@ class TextValue:
 ClaimValue = Quantity | DateValue | EntityValue | TextValue
 
 
+# Claims that keep the words of a figure or date whose meaning no rule is sure of (what it counts, which
+# part of the event it is of): queryable, but never a typed property, a comparison or a Wikidata statement.
+UNTYPED_PROPERTIES = frozenset({"statedFigure", "statedDate"})
+
+
 @dataclass(frozen=True)
 class Claim:
     """One sourced statement: subject, property, value, qualifiers and the exact span it comes from."""
@@ -244,6 +251,13 @@ class Claim:
     scope: str | None = None
     missing_field: str | None = None
     qualifier: str | None = None  # a note the source attaches to the value ("KIA: killed in action")
+    # The combatants of a side that several form ("Combatant1: A, B"): the value is of them together.
+    side_members: tuple[str, ...] = ()
+
+    @builtins.property
+    def typed(self) -> bool:
+        """Whether the claim states a property of the ontology, not only the words of an unsure figure."""
+        return self.property not in UNTYPED_PROPERTIES
 
     @builtins.property  # the field ``property`` above shadows the builtin within this class
     def kind(self) -> str:

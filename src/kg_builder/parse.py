@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from .errors import InfoboxError, InputError
 from .models import Document, InfoboxField, ParsedDocument, Sentence
@@ -102,73 +103,76 @@ def _trimmed(text: str, start: int, end: int, section: str) -> Sentence:
     return Sentence(start=start, end=end, section=section)
 
 
+@dataclass
+class _Reader:
+    """The state of reading a document line by line: what has been found so far, and where we are."""
+
+    doc: Document
+    abbreviations: tuple[str, ...]
+    title: str | None = None
+    stated_date: str | None = None
+    infobox: list[InfoboxField] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    section: str = ""
+    in_infobox: bool = False
+    seen_content: bool = False
+
+    def infobox_line(self, number: int, offset: int, line: str) -> None:
+        """A `- Key: value` line of the infobox block; a blank line ends the block."""
+        if not line.strip():
+            self.in_infobox = False
+            return
+        m = _INFOBOX_LINE.match(line)
+        if m is None or not m.group("key").strip():
+            raise InfoboxError(f"malformed infobox line {line!r}", path=self.doc.path, line=number,
+                               hint="infobox lines look like `- Key: value`; end the infobox with a blank line")
+        self.infobox.append(InfoboxField(key=m.group("key").strip(), value=m.group("value"), line=number,
+                                         start=offset + m.start("value"), end=offset + m.end("value")))
+
+    def first_line(self, offset: int, line: str) -> bool:
+        """The first line with content: a `= Title =` line, or a news date stamp before the text.
+        Whether it was one of them (and so is read)."""
+        self.seen_content = True
+        tm = _TITLE.match(line)
+        if tm:
+            self.title = tm.group("title")
+            return True
+        dm = _DATE_STAMP.match(line)
+        if dm:
+            self.stated_date = dm.group("date")
+            self.sentences.extend(split_sentences(self.doc.text, offset + dm.end(), offset + len(line),
+                                                  self.section, self.abbreviations))
+            return True
+        return False
+
+    def body_line(self, offset: int, line: str) -> None:
+        """A line of the body: the infobox marker, a heading, a list item, or running text."""
+        stripped = line.strip()
+        hm = _HEADING.match(line)
+        if stripped == "Infobox":
+            self.in_infobox = True
+        elif hm:
+            self.section = hm.group("name")
+        elif _BYLINE.match(line) or _NOTE_LINE.match(line):
+            return
+        elif stripped.startswith("- "):
+            item_start = offset + line.index("- ") + 2
+            self.sentences.append(_trimmed(self.doc.text, item_start, offset + len(line), self.section))
+        else:
+            self.sentences.extend(split_sentences(self.doc.text, offset, offset + len(line), self.section,
+                                                  self.abbreviations))
+
+
 def parse_document(doc: Document, abbreviations: tuple[str, ...] = ()) -> ParsedDocument:
     """Split a document into its parts (``abbreviations``: more words after which no sentence ends).
     Raises InputError for text that is not a document."""
-    text = doc.text
-    if not text.strip():
+    if not doc.text.strip():
         raise InputError("the document is empty", path=doc.path, hint="remove it or give it text")
-    title: str | None = None
-    stated_date: str | None = None
-    infobox: list[InfoboxField] = []
-    sentences: list[Sentence] = []
-    section = ""
-    in_infobox = False
-    seen_content = False
-    for number, offset, line in _lines(text):
-        stripped = line.strip()
-        if in_infobox:
-            if not stripped:
-                in_infobox = False
-                continue
-            m = _INFOBOX_LINE.match(line)
-            if m is None or not m.group("key").strip():
-                raise InfoboxError(
-                    f"malformed infobox line {line!r}",
-                    path=doc.path,
-                    line=number,
-                    hint="infobox lines look like `- Key: value`; end the infobox with a blank line",
-                )
-            infobox.append(InfoboxField(
-                key=m.group("key").strip(),
-                value=m.group("value"),
-                line=number,
-                start=offset + m.start("value"),
-                end=offset + m.end("value"),
-            ))
-            continue
-        if not stripped:
-            continue
-        if not seen_content:
-            seen_content = True
-            tm = _TITLE.match(line)
-            if tm:
-                title = tm.group("title")
-                continue
-            dm = _DATE_STAMP.match(line)
-            if dm:
-                stated_date = dm.group("date")
-                sentences.extend(split_sentences(text, offset + dm.end(), offset + len(line), section,
-                                                 abbreviations))
-                continue
-        if stripped == "Infobox":
-            in_infobox = True
-            continue
-        hm = _HEADING.match(line)
-        if hm:
-            section = hm.group("name")
-            continue
-        if _BYLINE.match(line) or _NOTE_LINE.match(line):
-            continue
-        if stripped.startswith("- "):
-            item_start = offset + line.index("- ") + 2
-            sentences.append(_trimmed(text, item_start, offset + len(line), section))
-            continue
-        sentences.extend(split_sentences(text, offset, offset + len(line), section, abbreviations))
-    return ParsedDocument(
-        document=doc,
-        title=title,
-        infobox=tuple(infobox),
-        sentences=tuple(sentences),
-        stated_date=stated_date,
-    )
+    r = _Reader(doc, abbreviations)
+    for number, offset, line in _lines(doc.text):
+        if r.in_infobox:
+            r.infobox_line(number, offset, line)
+        elif line.strip() and not (not r.seen_content and r.first_line(offset, line)):
+            r.body_line(offset, line)
+    return ParsedDocument(document=doc, title=r.title, infobox=tuple(r.infobox), sentences=tuple(r.sentences),
+                          stated_date=r.stated_date)

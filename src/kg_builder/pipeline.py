@@ -149,6 +149,19 @@ def _data_graphs(corpus: ResolvedCorpus, documents: list[Document], comparisons:
     return graphs
 
 
+def _validate(settings: Settings, graphs: list[Graph], inferred: Graph) -> None:
+    """SHACL validation of the data graphs with what reasoning added; ValidationError when it fails."""
+    shapes = _turtle_file(settings.shapes_file, Graph())
+    # The ontology is left out: the inferred graph already holds every superclass the shapes target.
+    report = check_shapes(merge([*graphs, inferred]), shapes)
+    if not report.conforms:
+        raise ValidationError(
+            f"the built graph breaks {report.violations} SHACL constraint(s):\n{report.text}",
+            path=settings.shapes_file,
+            hint="fix the rule or data that produced these resources; graph/ was left unchanged",
+        )
+
+
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
                 progress: Progress = _silent, validate: bool = True) -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock."""
@@ -181,15 +194,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
     if validate:
         with timer.stage("validate"):
             progress("validate", None)
-            shapes = _turtle_file(settings.shapes_file, Graph())
-            # The ontology is left out: the inferred graph already holds every superclass the shapes target.
-            report = check_shapes(merge([*graphs[1:], inferred]), shapes)
-            if not report.conforms:
-                raise ValidationError(
-                    f"the built graph breaks {report.violations} SHACL constraint(s):\n{report.text}",
-                    path=settings.shapes_file,
-                    hint="fix the rule or data that produced these resources; graph/ was left unchanged",
-                )
+            _validate(settings, graphs[1:], inferred)
     with timer.stage("serialise"):
         progress("serialise", None)
         asserted_ttl, asserted_count = turtle_and_count(graphs)
@@ -200,15 +205,10 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         }
     types = Counter(t for e in corpus.entities for t in e.types)
     report_ = BuildReport(
-        documents=len(documents),
-        entities_by_type=tuple(sorted(types.items())),
-        claims=len(corpus.claims),
-        mentions=len(corpus.mentions),
-        conflicts=sum(1 for c in comparisons if not c.agree),
-        corroborations=sum(1 for c in comparisons if c.agree),
-        asserted_triples=asserted_count,
-        inferred_triples=len(inferred),
-        seconds_by_stage=tuple(timer.seconds.items()),
+        documents=len(documents), entities_by_type=tuple(sorted(types.items())), claims=len(corpus.claims),
+        mentions=len(corpus.mentions), conflicts=sum(1 for c in comparisons if not c.agree),
+        corroborations=sum(1 for c in comparisons if c.agree), asserted_triples=asserted_count,
+        inferred_triples=len(inferred), seconds_by_stage=tuple(timer.seconds.items()),
         warnings=(*_copy_warnings(copies), *(w for x in extractions for w in x.warnings), *judgement.warnings),
         duplicates=tuple((copy.doc_id, original.doc_id) for copy, original in copies),
     )

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from . import gazetteer
 from .config import type_ancestors
 from .extract import DocumentExtraction, EntityHint, NameFact, norm
-from .models import Claim, ClaimValue, Entity, EntityValue, Mention, Registry
+from .models import Claim, ClaimValue, Entity, EntityValue, Mention, Registry, RegistryEntry
 from .namespaces import short_hash, slugify
 
 __all__ = ["ResolvedCorpus", "resolve_entities"]
@@ -159,71 +161,123 @@ def _tie_in_documents(ties: dict[tuple[str, str], str], mentions: list[Mention],
 
     return (
         [replace(m, key=key(m.doc_id, m.key)) for m in mentions],
-        [replace(c, subject=key(c.doc_id, c.subject), value=value(c), side=c.side and key(c.doc_id, c.side))
+        [replace(c, subject=key(c.doc_id, c.subject), value=value(c), side=c.side and key(c.doc_id, c.side),
+                 side_members=tuple(key(c.doc_id, k) for k in c.side_members))
          for c in claims],
         [replace(h, key=key(h.doc_id, h.key)) for h in hints],
         [replace(f, key=key(f.doc_id, f.key)) for f in facts],
     )
 
 
-def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
-    """Merge the names of all documents into entities; rewrite mentions and claims to entity keys."""
-    reg = registry.by_id()
+_PLACE_TYPES = frozenset({"Place", "City", "Province", "Country", "River", "Island", "Region"})
+
+
+def _persons_before_places(mentions: list[Mention]) -> list[Mention]:
+    """Phase 0, people before places: a name a gazetteer made a place ("to Moore") is no place in a
+    document that names a person by it ("Major General Jeremy Moore"); it goes back to being a bare
+    name, which the person-name phase may tie to that person."""
+    people: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.type == "Person" and m.rule != "single-name":
+            people[m.doc_id] |= {norm(m.text)} | _name_tokens(m.text, first=True)
+    demoted = {(m.doc_id, m.key) for m in mentions if m.rule == "gazetteer-place" and norm(m.text) in people[m.doc_id]}
+    if not demoted:
+        return mentions
+
+    def bare(m: Mention) -> Mention:
+        rule = "single-name" if len(m.text.split()) == 1 else "capitalised-name"
+        return replace(m, type="Entity", rule=rule)
+
+    return [bare(m) if (m.doc_id, m.key) in demoted and m.type in _PLACE_TYPES and
+            m.rule in ("gazetteer-place", "single-name") else m for m in mentions]
+
+
+def _geonames(entity: Entity) -> Entity:
+    """Phase 4, gazetteers: the GeoNames id of a city or country nobody curated, when the gazetteer has
+    one place of that class by the entity's name (it has two Parises, so Paris gets none)."""
+    if entity.curated or entity.types[0] not in ("City", "Country"):
+        return entity
+    return replace(entity, geonames=gazetteer.geonames_id(entity.label, entity.types[0]))
+
+
+def _registry_norms(registry: Registry) -> dict[str, str]:
+    """Every registry name in its resolution form -> the entry's id (the first entry that gives it)."""
     reg_norm: dict[str, str] = {}
     for e in registry.entries:
         for name in (e.label, *e.aliases, *(label for _, label in e.labels)):
             reg_norm.setdefault(norm(name), e.id)
-    groups = _Groups(set(reg))
-    mentions = [m for x in extractions for m in x.mentions]
-    hints = [h for x in extractions for h in x.hints]
-    facts = [f for x in extractions for f in x.names]
-    claims = [c for x in extractions for c in x.claims]
+    return reg_norm
 
-    keys: set[str] = set()
-    for m in mentions:
-        keys.add(m.key)
-    for h in hints:
-        keys.add(h.key)
+
+def _all_keys(mentions: list[Mention], hints: list[EntityHint], claims: list[Claim]) -> set[str]:
+    """Every resolution key a mention, a hint or a claim uses."""
+    keys = {m.key for m in mentions} | {h.key for h in hints}
     for c in claims:
         keys.add(c.subject)
         if isinstance(c.value, EntityValue):
             keys.add(c.value.key)
-    for k in sorted(keys):
-        groups.add(k)
-        if k.startswith("~") and k[1:] in reg_norm:
-            groups.union(k, reg_norm[k[1:]])
-    for f in sorted(facts, key=lambda f: (f.key, f.name)):
-        groups.union(f.key, "~" + norm(f.name))
+    return keys
 
-    # What each group is, so far: the types its typed names were given.
-    def typed_groups() -> dict[str, Counter[str]]:
-        t: dict[str, Counter[str]] = defaultdict(Counter)
-        for m in mentions:
-            if m.rule != "single-name":
-                t[groups.find(m.key)][m.type] += 1
-        for h in hints:
-            t[groups.find(h.key)][h.type] += 1
-        for root, ident in groups.curated.items():
-            if ident is not None and groups.find(root) == root:
-                t[root][reg[ident].type] += 10
-        return t
 
-    ties = _tie_short_names(mentions, groups, typed_groups(), registry)
-    if ties:
-        mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
-    types = typed_groups()
-    members: dict[str, list[str]] = defaultdict(list)
-    for k in sorted(groups.parent):
-        members[groups.find(k)].append(k)
+def _registry_name_links(keys: set[str], reg_norm: dict[str, str]) -> list[tuple[str, str]]:
+    """Phase 1, registry names: an uncurated name whose resolution form is a registry name is that entry."""
+    return [(k, reg_norm[k[1:]]) for k in sorted(keys) if k.startswith("~") and k[1:] in reg_norm]
+
+
+def _stated_alias_links(facts: list[NameFact]) -> list[tuple[str, str]]:
+    """Phase 2, text-stated aliases: an acronym, "also known as", a label in another script."""
+    return [(f.key, "~" + norm(f.name)) for f in sorted(facts, key=lambda f: (f.key, f.name))]
+
+
+def _typed_groups(groups: _Groups, mentions: list[Mention], hints: list[EntityHint],
+                  reg: dict[str, RegistryEntry]) -> dict[str, Counter[str]]:
+    """What each group is, so far: the types its typed names were given (a registry type weighs most)."""
+    t: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        if m.rule != "single-name":
+            t[groups.find(m.key)][m.type] += 1
+    for h in hints:
+        t[groups.find(h.key)][h.type] += 1
+    for root, ident in groups.curated.items():
+        if ident is not None and groups.find(root) == root:
+            t[root][reg[ident].type] += 10
+    return t
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The names each group goes by: its mentions' surface forms and its infobox hints' labels."""
+
+    surfaces: dict[str, Counter[str]]
+    hint_labels: dict[str, Counter[str]]
+    facts: dict[str, list[NameFact]]
+
+    def label(self, root: str) -> str:
+        """The most used, then the longest, form of a name nobody has curated."""
+        forms = self.surfaces.get(root) or self.hint_labels.get(root) or Counter({root.lstrip("~"): 1})
+        return max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
+
+
+def _group_names(groups: _Groups, mentions: list[Mention], hints: list[EntityHint], facts: list[NameFact],
+                 types: dict[str, Counter[str]]) -> _Names:
+    """Surface forms count for a group unless they are lone words that tie to nothing."""
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     for m in mentions:
-        if m.rule != "single-name" or groups.curated[groups.find(m.key)] is not None or \
-                types.get(groups.find(m.key)):
-            surfaces[groups.find(m.key)][m.text] += 1
+        root = groups.find(m.key)
+        if m.rule != "single-name" or groups.curated[root] is not None or types.get(root):
+            surfaces[root][m.text] += 1
     hint_labels: dict[str, Counter[str]] = defaultdict(Counter)
     for h in hints:
         hint_labels[groups.find(h.key)][h.label] += 1
+    by_root: dict[str, list[NameFact]] = defaultdict(list)
+    for f in facts:
+        by_root[groups.find(f.key)].append(f)
+    return _Names(surfaces, hint_labels, by_root)
 
+
+def _referenced(groups: _Groups, mentions: list[Mention], claims: list[Claim],
+                types: dict[str, Counter[str]]) -> set[str]:
+    """The groups that become entities: those a claim uses, and those named by more than a lone word."""
     referenced: set[str] = set()
     for c in claims:
         referenced.add(groups.find(c.subject))
@@ -231,86 +285,86 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             referenced.add(groups.find(c.value.key))
         if c.side:
             referenced.add(groups.find(c.side))
+        referenced.update(groups.find(k) for k in c.side_members)
     for m in mentions:
         root = groups.find(m.key)
         if m.rule != "single-name" or groups.curated[root] is not None or types.get(root):
             referenced.add(root)
+    return referenced
 
-    # Registry places and events that referenced entities sit in, so "located in" chains are whole.
-    curated_needed: set[str] = {cid for r in referenced if (cid := groups.curated[r])}
-    stack = list(curated_needed)
+
+def _curated_closure(referenced: set[str], groups: _Groups, reg: dict[str, RegistryEntry]) -> set[str]:
+    """Registry places and events that referenced entities sit in, so "located in" chains are whole."""
+    needed: set[str] = {cid for r in referenced if (cid := groups.curated[r])}
+    stack = list(needed)
     while stack:
         e = reg[stack.pop()]
         for target in (e.located_in, *e.part_of, *e.member_of):
-            if target and target not in curated_needed:
-                curated_needed.add(target)
+            if target and target not in needed:
+                needed.add(target)
                 stack.append(target)
-    for needed in curated_needed:
-        groups.add(needed)
-        referenced.add(groups.find(needed))
+    return needed
 
+
+def _entity_keys(roots: list[str], groups: _Groups, reg: dict[str, RegistryEntry], names: _Names,
+                 members: dict[str, list[str]]) -> dict[str, str]:
+    """Each group's entity key: the registry id, else the slug of its label (made unique by a hash)."""
     entity_key: dict[str, str] = {}
     used: set[str] = set(reg)
-    entities: list[Entity] = []
-    for root in sorted(referenced):
+    for root in roots:
         ident = groups.curated[root]
         if ident is not None:
-            curated_entry = reg[ident]
-            key, label, type_ = curated_entry.id, curated_entry.label, curated_entry.type
+            key = reg[ident].id
         else:
-            forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
-            label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
-            type_ = _most_specific(types.get(root, Counter()))
-            key = slugify(label)
+            key = slugify(names.label(root))
             if key in used:
                 key = f"{key}-{short_hash(*members[root], length=6)}"
         used.add(key)
         entity_key[root] = key
-    facts_by_root: dict[str, list[NameFact]] = defaultdict(list)
-    for f in facts:
-        facts_by_root[groups.find(f.key)].append(f)
-    for root in sorted(referenced):
-        key = entity_key[root]
-        ident = groups.curated[root]
-        aliases = set(surfaces.get(root, Counter())) | set(hint_labels.get(root, Counter()))
-        labels: set[tuple[str, str]] = set()
-        relations: list[tuple[str, str]] = []
-        entry = reg.get(ident) if ident else None
-        if entry is not None:
-            aliases |= set(entry.aliases)
-            labels |= set(entry.labels)
-            for prop, targets in (("locatedIn", (entry.located_in,) if entry.located_in else ()),
-                                  ("partOf", entry.part_of), ("memberOf", entry.member_of)):
-                for t in targets:
-                    relations.append((prop, entity_key[groups.find(t)]))
-        for f in facts_by_root.get(root, []):
-            if f.language:
-                labels.add((f.language, f.name))
-            else:
-                aliases.add(f.name)
-        if entry is not None:
-            label = entry.label
+    return entity_key
+
+
+def _entity(root: str, entry: RegistryEntry | None, key: str, names: _Names, type_: str,
+            relations: list[tuple[str, str]]) -> Entity:
+    """One entity: its label, type and every name it goes by; a registry entry's curated facts."""
+    aliases = set(names.surfaces.get(root, Counter())) | set(names.hint_labels.get(root, Counter()))
+    labels: set[tuple[str, str]] = set()
+    if entry is not None:
+        aliases |= set(entry.aliases)
+        labels |= set(entry.labels)
+    for f in names.facts.get(root, []):
+        if f.language:
+            labels.add((f.language, f.name))
         else:
-            forms = surfaces.get(root) or hint_labels.get(root) or Counter({root.lstrip("~"): 1})
-            label = max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
-        type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
-        entities.append(Entity(
-            key=key,
-            label=label,
-            types=(type_,),
-            aliases=tuple(sorted(a for a in aliases if a != label)),
-            labels=tuple(sorted(labels)),
-            curated=entry is not None,
-            wikidata=entry.wikidata if entry else None,
-            wikidata_evidence=entry.wikidata_evidence if entry else None,
-            coordinates=entry.coordinates if entry else None,
-            coordinates_evidence=entry.coordinates_evidence if entry else None,
-            relations=tuple(sorted(set(relations))),
-        ))
+            aliases.add(f.name)
+    label = entry.label if entry is not None else names.label(root)
+    return Entity(
+        key=key,
+        label=label,
+        types=(type_,),
+        aliases=tuple(sorted(a for a in aliases if a != label)),
+        labels=tuple(sorted(labels)),
+        curated=entry is not None,
+        wikidata=entry.wikidata if entry else None,
+        wikidata_evidence=entry.wikidata_evidence if entry else None,
+        coordinates=entry.coordinates if entry else None,
+        coordinates_evidence=entry.coordinates_evidence if entry else None,
+        relations=tuple(sorted(set(relations))),
+    )
 
-    def entity_of(raw: str) -> str | None:
-        return entity_key.get(groups.find(raw))
 
+def _curated_relations(entry: RegistryEntry, groups: _Groups, entity_key: dict[str, str]) -> list[tuple[str, str]]:
+    """The registry's located-in, part-of and member-of links of an entry, to entity keys."""
+    out: list[tuple[str, str]] = []
+    for prop, targets in (("locatedIn", (entry.located_in,) if entry.located_in else ()),
+                          ("partOf", entry.part_of), ("memberOf", entry.member_of)):
+        out.extend((prop, entity_key[groups.find(t)]) for t in targets)
+    return out
+
+
+def _rewrite(entity_of: Callable[[str], str | None], mentions: list[Mention], claims: list[Claim],
+             facts: list[NameFact]) -> tuple[list[Mention], list[Claim], list[NameFact]]:
+    """Mentions, claims and name facts with entity keys; what refers to no entity is dropped."""
     out_claims: list[Claim] = []
     for c in claims:
         subject = entity_of(c.subject)
@@ -322,15 +376,64 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
             value = EntityValue(vk)
         if subject is None:
             continue
-        out_claims.append(replace(c, subject=subject, value=value, side=entity_of(c.side) if c.side else None))
-    out_mentions: list[Mention] = []
-    for m in mentions:
-        if (mention_key := entity_of(m.key)) is not None:
-            out_mentions.append(replace(m, key=mention_key))
-    out_facts: list[NameFact] = []
-    for f in facts:
-        if (fact_key := entity_of(f.key)) is not None:
-            out_facts.append(replace(f, key=fact_key))
+        members = tuple(k for k in (entity_of(m) for m in c.side_members) if k is not None)
+        out_claims.append(replace(c, subject=subject, value=value, side=entity_of(c.side) if c.side else None,
+                                  side_members=members))
+    out_mentions = [replace(m, key=k) for m in mentions if (k := entity_of(m.key)) is not None]
+    out_facts = [replace(f, key=k) for f in facts if (k := entity_of(f.key)) is not None]
+    return out_mentions, out_claims, out_facts
+
+
+def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
+    """Merge the names of all documents into entities; rewrite mentions and claims to entity keys.
+
+    The phases, in order: people before places (a gazetteer's place that the document names a person
+    by is none), registry names, text-stated aliases, person-name parts (short names tied to full
+    names); then each group becomes an entity, and gazetteers give uncurated places their GeoNames id.
+    Events are not resolved by place and time yet: two names of one event are one entity only when
+    a phase above ties them."""
+    reg = registry.by_id()
+    groups = _Groups(set(reg))
+    mentions = _persons_before_places([m for x in extractions for m in x.mentions])
+    hints = [h for x in extractions for h in x.hints]
+    facts = [f for x in extractions for f in x.names]
+    claims = [c for x in extractions for c in x.claims]
+
+    keys = _all_keys(mentions, hints, claims)
+    for k in sorted(keys):
+        groups.add(k)
+    for a, b in _registry_name_links(keys, _registry_norms(registry)):
+        groups.union(a, b)
+    for a, b in _stated_alias_links(facts):
+        groups.union(a, b)
+    ties = _tie_short_names(mentions, groups, _typed_groups(groups, mentions, hints, reg), registry)
+    if ties:
+        mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
+
+    types = _typed_groups(groups, mentions, hints, reg)
+    members: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(groups.parent):
+        members[groups.find(k)].append(k)
+    names = _group_names(groups, mentions, hints, facts, types)
+    referenced = _referenced(groups, mentions, claims, types)
+    for needed in _curated_closure(referenced, groups, reg):
+        groups.add(needed)
+        referenced.add(groups.find(needed))
+
+    roots = sorted(referenced)
+    entity_key = _entity_keys(roots, groups, reg, names, members)
+    entities: list[Entity] = []
+    for root in roots:
+        ident = groups.curated[root]
+        entry = reg[ident] if ident else None
+        type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
+        relations = _curated_relations(entry, groups, entity_key) if entry else []
+        entities.append(_geonames(_entity(root, entry, entity_key[root], names, type_, relations)))
+
+    def entity_of(raw: str) -> str | None:
+        return entity_key.get(groups.find(raw))
+
+    out_mentions, out_claims, out_facts = _rewrite(entity_of, mentions, claims, facts)
     return ResolvedCorpus(
         entities=tuple(sorted(entities, key=lambda e: e.key)),
         mentions=tuple(sorted(out_mentions, key=lambda m: (m.doc_id, m.start, m.end))),

@@ -49,7 +49,7 @@ __all__ = ["analysis_graph", "claim_id", "comparison_iri", "entities_graph", "ne
 
 # Object properties whose claims also appear as direct triples.
 _DIRECT = {"participant", "combatant", "commander", "partOf", "location", "locatedIn", "memberOf",
-           "namedAfter", "winner", "result"}
+           "namedAfter", "winner", "result", "recapturedDuring"}
 _QUOTE_CONTEXT = 32
 
 
@@ -125,6 +125,9 @@ def _entity(g: Graph, e: Entity) -> None:
         g.add((node, SCHEMA.longitude, Literal(Decimal(f"{lon:.4f}"), datatype=XSD.decimal)))
         if e.coordinates_evidence:
             g.add((node, KGO.coordinatesEvidence, Literal(e.coordinates_evidence)))
+    if e.geonames is not None:
+        # A gazetteer's place of the same name and class (see the note by kgo:coordinatesEvidence in kg.ttl).
+        g.add((node, SKOS.closeMatch, URIRef(f"https://sws.geonames.org/{e.geonames}/")))
     for prop, target in e.relations:
         g.add((node, KGO[prop], entity_iri(target)))
 
@@ -223,6 +226,8 @@ def _claim(g: Graph, doc: Document, c: Claim) -> None:
     src = source_iri(doc.doc_id)
     g.add((node, RDF.type, KGO.Claim))
     g.add((node, RDF.type, KGO[c.kind]))
+    if not c.typed:
+        g.add((node, RDF.type, KGO.UntypedClaim))
     g.add((node, KGO.subject, entity_iri(c.subject)))
     g.add((node, KGO.property, KGO[c.property]))
     g.add((node, KGO.statedIn, src))
@@ -233,6 +238,8 @@ def _claim(g: Graph, doc: Document, c: Claim) -> None:
     _claim_value(g, node, c)
     if c.side:
         g.add((node, KGO.claimSide, entity_iri(c.side)))
+    for member in c.side_members:
+        g.add((node, KGO.sideMember, entity_iri(member)))
     if c.side_number is not None:
         g.add((node, KGO.sideNumber, Literal(c.side_number, datatype=XSD.integer)))
     for prop, text in ((KGO.missingField, c.missing_field), (KGO.sideLabel, c.side_label), (KGO.scope, c.scope),

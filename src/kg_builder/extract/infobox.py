@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from ..config import InfoboxSpec
 from ..models import Claim, ClaimValue, EntityValue, InfoboxField, Mention, ParsedDocument, TextValue
 from .dates import find_dates
-from .names import NameFact, Patterns, norm
+from .names import NameFact, Patterns, norm, word_re
 from .quantities import QuantityLexicon, find_quantities
+from .refs import is_a
 
 __all__ = ["EntityHint", "InfoboxResult", "extract_infobox", "field_spec"]
 
@@ -47,11 +48,13 @@ class InfoboxResult:
 
     topic: str | None = None
     topic_label: str | None = None
+    topic_type: str | None = None  # where no infobox mention gives it: an article titled by its event
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     hints: list[EntityHint] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     sides: dict[int, str] = field(default_factory=dict)  # side number -> combatant key
+    side_members: dict[int, tuple[str, ...]] = field(default_factory=dict)  # side number -> its combatants
     names: list[NameFact] = field(default_factory=list)  # second names the topic field gives
 
 
@@ -67,6 +70,9 @@ class _FieldContext:
     spec: InfoboxSpec
     patterns: Patterns
     ql: QuantityLexicon
+    combatants: frozenset[str] = frozenset()  # keys of every combatant the infobox lists, on any side
+    side_members: tuple[str, ...] = ()  # the side's combatants, when it has several
+    open_side: bool = False  # a combatant field of the infobox is empty
 
     def claim(self, property: str, value: ClaimValue | None, start: int, end: int, rule: str, *,
               side_label: str | None = None, scope: str | None = None, missing_field: str | None = None,
@@ -74,7 +80,8 @@ class _FieldContext:
         """A claim about the topic, on the field's side."""
         return Claim(doc_id=self.doc.doc_id, subject=self.topic, property=property, value=value, start=start,
                      end=end, rule=rule, side=self.side, side_label=side_label, side_number=self.side_number,
-                     scope=scope, missing_field=missing_field, qualifier=qualifier)
+                     scope=scope, missing_field=missing_field, qualifier=qualifier,
+                     side_members=self.side_members if self.side is None else ())
 
 
 # Each infobox field with its mapping (None when unmapped) and side number.
@@ -127,8 +134,8 @@ def _entity_at(doc: ParsedDocument, a: int, b: int, type_: str, patterns: Patter
         hm = patterns.event_head.fullmatch(text)
         if hm:
             type_ = patterns.event_heads.get(hm.group("head"), "Event")
-        if re.search(r"\bWar\b", text):
-            type_ = "War"
+        if any(patterns.name_ends.get(w) == "War" for w in text.split()):
+            type_ = "War"  # "the Franco-Prussian War", "War of the Pacific": a word the lexicon's name_ends make a war
     return Mention(doc.doc_id, a, b, text, type_, "~" + norm(text), "infobox")
 
 
@@ -269,12 +276,16 @@ def _text_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out
     """The field's text as it stands; a "... victory" names the winner by its demonym ("Iranian victory")."""
     out.claims.append(ctx.claim(_property(fs), TextValue(f.value.strip()), f.start, f.end, "infobox-text"))
     patterns = ctx.patterns
-    if patterns.demonym_re is not None and re.search(r"\bvictory\b", f.value, re.I):
+    victory = ctx.spec.victory_words
+    if patterns.demonym_re is not None and victory and word_re(victory).search(f.value):
         dm = patterns.demonym_re.search(ctx.doc.text, f.start, f.end)
-        if dm:
+        # The winner must be a listed combatant; or, where one side's field is empty, a people that is not
+        # listed on another side (the result then names the empty side's winner: "Iranian victory").
+        winner = patterns.demonyms[dm.group(0)] if dm else None
+        if winner is not None and (winner in ctx.combatants or ctx.open_side):
             # The winner is no side's claim: it is about the topic as a whole.
             out.claims.append(Claim(doc_id=ctx.doc.doc_id, subject=ctx.topic, property="winner",
-                                    value=EntityValue(patterns.demonyms[dm.group(0)]), start=f.start,
+                                    value=EntityValue(winner), start=f.start,
                                     end=f.end, rule="infobox-result-winner"))
 
 
@@ -353,6 +364,25 @@ def _find_topic(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, pattern
     if out.topic is None and doc.title and doc.infobox:
         out.topic, out.topic_label = "~" + norm(doc.title), doc.title
         out.hints.append(EntityHint(doc.doc_id, out.topic, doc.title, "Event", "infobox-title"))
+    title = doc.title or doc.document.meta.title
+    if out.topic is None and title and not doc.infobox and doc.document.meta.kind == "encyclopedia":
+        _titled_event(doc.doc_id, title, patterns, out)
+
+
+def _titled_event(doc_id: str, title: str, patterns: Patterns, out: InfoboxResult) -> None:
+    """An encyclopedia article without an infobox is about the event its title names, when the registry
+    knows the title as an event or the title is an event's name ("Chemical bombing of X", "Siege of Y");
+    a title naming a person or a place gives no topic here (a person's article counts no casualties)."""
+    ident = patterns.registry_names.get(title)
+    if ident is not None:
+        if is_a(patterns.registry_types[ident], ["Event"]):
+            out.topic, out.topic_label, out.topic_type = ident, title, patterns.registry_types[ident]
+        return
+    head = patterns.event_head.fullmatch(title)
+    if head:
+        out.topic, out.topic_label = "~" + norm(title), title
+        out.topic_type = patterns.event_heads.get(head.group("head"), "Event")
+        out.hints.append(EntityHint(doc_id, out.topic, title, out.topic_type, "title-event"))
 
 
 def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
@@ -366,9 +396,14 @@ def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, pattern
             continue
         if fs.get("kind") == "combatant" or fs.get("property") == "combatant":
             items = _items(f, spec, doc.text)
-            if side is not None and len(items) == 1:
-                a, b = items[0]
-                out.sides[side] = _entity_at(doc, a, b, str(fs.get("type", "Country")), patterns).key
+            if side is not None and not items:
+                out.side_members[side] = ()  # an empty combatant field: the side is not named here
+            if side is None or not items:
+                continue
+            keys = tuple(_entity_at(doc, a, b, str(fs.get("type", "Country")), patterns).key for a, b in items)
+            out.side_members[side] = keys
+            if len(keys) == 1:
+                out.sides[side] = keys[0]
 
 
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
@@ -385,5 +420,9 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         if fs is None or fs.get("kind") in _UNREAD_KINDS:
             continue
         side_key = out.sides.get(side) if side is not None else None
-        _read_field(_FieldContext(doc, out.topic, side_key, side, spec, patterns, ql), f, fs, out)
+        combatants = frozenset(k for keys in out.side_members.values() for k in keys)
+        members = out.side_members.get(side, ()) if side is not None and side_key is None else ()
+        open_side = any(not keys for keys in out.side_members.values())
+        _read_field(_FieldContext(doc, out.topic, side_key, side, spec, patterns, ql, combatants,
+                                  members if len(members) > 1 else (), open_side), f, fs, out)
     return out

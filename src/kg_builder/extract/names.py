@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from ..config import Lexicon
+from .. import gazetteer
+from ..config import Lexicon, find_root
 from ..models import Mention, ParsedDocument, Registry
 
 __all__ = ["NameFact", "Patterns", "PersonTitles", "compile_patterns", "find_mentions", "find_name_facts", "norm",
@@ -171,6 +175,70 @@ class Patterns:
     event_heads: dict[str, str]
     titles: PersonTitles
     name_ends: dict[str, str] = field(default_factory=dict)  # last word of a name -> its class ("War")
+    names: NameTypes = field(default_factory=lambda: NameTypes())  # ontology/types.yaml
+
+
+@dataclass(frozen=True)
+class NameTypes:
+    """What a name's own words and the words before it say it names (``ontology/types.yaml``)."""
+
+    heads: dict[str, str] = field(default_factory=dict)  # head word -> class ("Memorial" -> Place)
+    numbered: frozenset[str] = frozenset()  # heads a number follows ("Resolution 598")
+    openers: dict[str, str] = field(default_factory=dict)  # first word -> class ("HMS" -> Equipment)
+    class_noun: re.Pattern[str] | None = None  # "the destroyer X": the noun in group noun, X in name
+    class_nouns: dict[str, str] = field(default_factory=dict)  # class noun -> class
+    given: frozenset[str] = frozenset()  # given names of people
+    not_person_heads: frozenset[str] = frozenset()
+    place_context: re.Pattern[str] | None = None  # "in", "south of": a name follows at its end
+    not_place_names: frozenset[str] = frozenset()  # "East", "Central": no place after a place word
+
+    def head_type(self, label: str) -> str | None:
+        """The class the first word or the head word of a name of two words or more gives: "Mount X",
+        "X Memorial", "Army of X" (the head of "X of Y" is the last word before "of")."""
+        words = label.split()
+        if len(words) < 2:
+            return None
+        if words[0] in self.openers:
+            return self.openers[words[0]]
+        head = re.split(r"\s+of\s+", label, maxsplit=1)[0].split()[-1]
+        return self.heads.get(head)
+
+
+def _given_names(given: dict[str, Any], ontology_dir: Path | None) -> frozenset[str]:
+    """The given names of ``ontology/given_names.txt`` less the ``not_given_names`` of types.yaml; none
+    when types.yaml has no ``given_names`` section."""
+    if not given:
+        return frozenset()
+    # The settings' ontology folder; without one, the project's, found as load_settings() finds it.
+    folder = ontology_dir if ontology_dir is not None else find_root() / "ontology"
+    excluded = given.get("not_given_names") or ()
+    return gazetteer.given_names(folder / gazetteer.GIVEN_NAMES_FILE) - {str(w) for w in excluded}
+
+
+def _compile_name_types(lexicon: Lexicon, name: str, ontology_dir: Path | None = None) -> NameTypes:
+    """The rules of ``ontology/types.yaml`` (the lexicon's ``types`` section), compiled; the given names
+    are read from ``ontology_dir``."""
+    nouns = {str(w): str(t) for t, ws in (lexicon.get("types", "class_nouns") or {}).items() for w in ws or []}
+    class_noun = re.compile(
+        rf"(?:(?<![\w-])(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){{0,2}}?|(?<=\w)[’']s\s+)(?P<noun>{_alternation(list(nouns))})"
+        rf"\s+(?P<name>{name})") if nouns else None
+    given = lexicon.get("types", "given_names") or {}
+    context = lexicon.words("types", "place_context", "words")
+    modifiers = [*lexicon.words("types", "place_context", "modifiers"), "the"]
+    suffixes = lexicon.words("types", "place_context", "modifier_suffixes")
+    modifier = rf"(?:{_alternation(modifiers)}|{_CAPWORD}(?:{_alternation(suffixes) or '(?!)'}))"
+    return NameTypes(
+        heads={str(k): str(v) for k, v in (lexicon.get("types", "name_heads") or {}).items()},
+        numbered=frozenset(lexicon.words("types", "numbered_heads")),
+        openers={str(k): str(v) for k, v in (lexicon.get("types", "name_openers") or {}).items()},
+        class_noun=class_noun,
+        class_nouns=nouns,
+        given=_given_names(given, ontology_dir),
+        not_person_heads=frozenset(given.get("not_person_heads") or ()),
+        not_place_names=frozenset(lexicon.words("types", "place_context", "not_place_names")),
+        place_context=re.compile(rf"(?<![\w-])(?i:{_alternation(context)})\s+(?:{modifier}\s+)?(?={_CAP})")
+        if context else None,
+    )
 
 
 def _alternation(words: list[str] | tuple[str, ...]) -> str:
@@ -198,8 +266,18 @@ def _compile_person_titles(lexicon: Lexicon, name_particles: list[str]) -> Perso
     )
 
 
-def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
-    """Compile the registry and the lexicon into regular expressions (once per build)."""
+def _possessive_joiner(lexicon: Lexicon) -> str:
+    """A possessive inside a name, before the word of ``name_ends`` that ends it: "the Thirty Years'
+    War", "Queen Anne's War". Nowhere else: "Bazaine's Army of the Rhine" names a person and an army,
+    and "Britain's War Cabinet" a country and a cabinet (the word ends no name there)."""
+    ends = lexicon.words("name_ends")
+    if not ends:
+        return "(?!)"
+    return rf"['’]s?\s+(?=(?:{_alternation(ends)})(?![\w'’-])(?!\s+{_CAP}))"
+
+
+def _registry_tables(registry: Registry) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Surface name -> id, id -> class, demonym -> id."""
     names: dict[str, str] = {}
     types: dict[str, str] = {}
     demonyms: dict[str, str] = {}
@@ -209,81 +287,110 @@ def compile_patterns(registry: Registry, lexicon: Lexicon) -> Patterns:
             names[n] = e.id
         for d in e.demonyms:
             demonyms[d] = e.id
-    registry_re = (
-        re.compile(rf"(?<![\w-])(?:{_alternation(list(names))})(?![\w])") if names else None
+    return names, types, demonyms
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """The regular expressions of a capitalised name, built from the lexicon's name particles."""
+
+    particles: list[str]
+    hyphen_particles: list[str]
+    token: str
+    joiner: str
+    name: str
+    place_name: str  # place names do not run across "of"/"the" ("History of Kursk Oblast" names a topic)
+    op_name: str
+
+    @classmethod
+    def read(cls, lexicon: Lexicon) -> _Grammar:
+        particles = [p for p in lexicon.words("name_particles")]
+        hyphen_particles = [p for p in particles if p not in ("of", "the", "y", "e")]
+        ph = rf"(?:{_alternation(hyphen_particles)})-{_CAPWORD}"
+        token = rf"(?:{ph}|{_CAPWORD})"
+        joiner = rf"(?:\s+(?:(?:{_alternation(particles)})\s+)*)"
+        name = rf"{token}(?:(?:{joiner}|{_possessive_joiner(lexicon)}){token})*"
+        place_joiner = rf"(?:\s+(?:(?:{_alternation([q for q in particles if q not in ('of', 'the')])})\s+)*)"
+        op_name = rf"{token}(?:(?:{joiner}|-)(?:{token}|\d+))*"
+        return cls(particles, hyphen_particles, token, joiner, name, rf"{token}(?:{place_joiner}{token})*", op_name)
+
+
+def _operation_patterns(g: _Grammar) -> tuple[re.Pattern[str], ...]:
+    return (
+        re.compile(rf"(?<![\w])Operation\s+(?P<name>{g.op_name})"),
+        re.compile(rf"(?<![\w])(?:[Tt]he\s+)(?P<name>{g.name})\s+operation\b"),
+        re.compile(rf"\b[Oo]peration\s+of\s+(?P<name>{g.name})"),
+        re.compile(rf"\bcode-named\s+(?P<name>{g.op_name})"),
     )
-    demonym_re = re.compile(rf"(?<![\w-])(?:{_alternation(list(demonyms))})(?![\w-])") if demonyms else None
-    particles = [p for p in lexicon.words("name_particles")]
-    hyphen_particles = [p for p in particles if p not in ("of", "the", "y", "e")]
-    ph = rf"(?:{_alternation(hyphen_particles)})-{_CAPWORD}"
-    token = rf"(?:{ph}|{_CAPWORD})"
-    joiner = rf"(?:\s+(?:(?:{_alternation(particles)})\s+)*)"
-    name = rf"{token}(?:{joiner}{token})*"
-    # Place names do not run across "of"/"the" ("History of Kursk Oblast" names a topic, not a place).
-    place_joiner = rf"(?:\s+(?:(?:{_alternation([q for q in particles if q not in ('of', 'the')])})\s+)*)"
-    place_name = rf"{token}(?:{place_joiner}{token})*"
-    person = _compile_person_titles(lexicon, hyphen_particles)
-    unit_nouns = lexicon.words("unit_nouns")
-    unit = (
-        rf"(?<![\w])(?P<name>(?:(?:\d+(?:st|nd|rd|th)|[IVXL]+|{_CAPWORD})\s+){{1,5}}"
-        rf"(?:{_alternation(unit_nouns)}))(?![\w])"
-    )
-    op_token = rf"(?:{token}|\d+)"
-    op_name = rf"{token}(?:(?:{joiner}|-){op_token})*"
-    operation = (
-        re.compile(rf"(?<![\w])Operation\s+(?P<name>{op_name})"),
-        re.compile(rf"(?<![\w])(?:[Tt]he\s+)(?P<name>{name})\s+operation\b"),
-        re.compile(rf"\b[Oo]peration\s+of\s+(?P<name>{name})"),
-        re.compile(rf"\bcode-named\s+(?P<name>{op_name})"),
-    )
-    heads: dict[str, str] = dict(lexicon.get("event_heads") or {})
-    head_words = [h for h in heads if h != "Operation"]
-    event_head = re.compile(
-        rf"(?<![\w])(?P<name>(?:(?:First|Second|Third|Fourth|Fifth|Sixth)\s+)?"
-        rf"(?P<head>{_alternation(head_words)})\s+of\s+(?:the\s+)?{name})"
-    )
+
+
+def _place_patterns(lexicon: Lexicon, g: _Grammar) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Names of places by the words before or after them (`places:` of the lexicon)."""
     places: list[tuple[str, re.Pattern[str]]] = []
     for ptype, spec in (lexicon.get("places") or {}).items():
         before = spec.get("before") or []
         after = spec.get("after") or []
         if before:
             places.append((ptype, re.compile(
-                rf"\b(?:{_alternation(before)})\s+(?:the\s+)?(?P<name>{place_name}(?:\s*(?:,|and)\s+{place_name})*)")))
+                rf"\b(?:{_alternation(before)})\s+(?:the\s+)?(?P<name>{g.place_name}(?:\s*(?:,|and)\s+{g.place_name})*)")))
         if after:
             places.append((ptype, re.compile(
-                rf"(?<![\w])(?P<name>{place_name}\s+(?:{_alternation(after)}))(?![\w])")))
-    appos: dict[str, str] = {}
-    for atype, words in (lexicon.get("apposition_types") or {}).items():
-        for w in words:
-            appos[w] = atype
-    apposition = re.compile(
-        rf"(?P<name>{name}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<word>{_alternation(list(appos))})\b"
+                rf"(?<![\w])(?P<name>{g.place_name}\s+(?:{_alternation(after)}))(?![\w])")))
+    return tuple(places)
+
+
+def _apposition_pattern(lexicon: Lexicon, g: _Grammar) -> tuple[re.Pattern[str], dict[str, str]]:
+    appos = {w: atype for atype, words in (lexicon.get("apposition_types") or {}).items() for w in words}
+    return re.compile(
+        rf"(?P<name>{g.name}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<word>{_alternation(list(appos))})\b"
+    ), appos
+
+
+def _speaker_pattern(lexicon: Lexicon, g: _Grammar) -> re.Pattern[str] | None:
+    verbs = lexicon.words("speaker_verbs")
+    return re.compile(
+        rf"(?<![\w-])(?P<name>{g.name})[’\"”,]?\s+(?:{_alternation(verbs)})\b"
+        rf"|\b(?:{_alternation(verbs)})\s+(?P<name2>{g.name})"
+    ) if verbs else None
+
+
+def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | None = None) -> Patterns:
+    """Compile the registry and the lexicon into regular expressions (once per build). ``ontology_dir``
+    holds the lists the lexicon names (the given names); by default the project's."""
+    names, types, demonyms = _registry_tables(registry)
+    g = _Grammar.read(lexicon)
+    person = _compile_person_titles(lexicon, g.hyphen_particles)
+    unit = (
+        rf"(?<![\w])(?P<name>(?:(?:\d+(?:st|nd|rd|th)|[IVXL]+|{_CAPWORD})\s+){{1,5}}"
+        rf"(?:{_alternation(lexicon.words('unit_nouns'))}))(?![\w])"
     )
-    speaker_verbs = lexicon.words("speaker_verbs")
-    speaker = re.compile(
-        rf"(?<![\w-])(?P<name>{name})[’\"”,]?\s+(?:{_alternation(speaker_verbs)})\b"
-        rf"|\b(?:{_alternation(speaker_verbs)})\s+(?P<name2>{name})"
-    ) if speaker_verbs else None
+    heads: dict[str, str] = dict(lexicon.get("event_heads") or {})
+    event_head = re.compile(
+        rf"(?<![\w])(?P<name>(?:(?:First|Second|Third|Fourth|Fifth|Sixth)\s+)?"
+        rf"(?P<head>{_alternation([h for h in heads if h != 'Operation'])})\s+of\s+(?:the\s+)?{g.name})"
+    )
+    apposition, appos = _apposition_pattern(lexicon, g)
     return Patterns(
-        registry=registry_re,
+        registry=re.compile(rf"(?<![\w-])(?:{_alternation(list(names))})(?![\w])") if names else None,
         registry_names=names,
         registry_types=types,
         demonyms=demonyms,
-        demonym_re=demonym_re,
-        name=re.compile(rf"(?<![\w-]){name}"),
-        titled=re.compile(person.introducing(name)),
+        demonym_re=re.compile(rf"(?<![\w-])(?:{_alternation(list(demonyms))})(?![\w-])") if demonyms else None,
+        name=re.compile(rf"(?<![\w-]){g.name}"),
+        titled=re.compile(person.introducing(g.name)),
         unit=re.compile(unit),
-        operation=operation,
+        operation=_operation_patterns(g),
         event_head=event_head,
-        places=tuple(places),
+        places=_place_patterns(lexicon, g),
         apposition=apposition,
         apposition_types=appos,
-        speaker=speaker,
+        speaker=_speaker_pattern(lexicon, g),
         not_names=frozenset(lexicon.words("not_names")),
-        particles=frozenset(particles),
+        particles=frozenset(g.particles),
         event_heads=heads,
         titles=person,
         name_ends={str(k): str(v) for k, v in (lexicon.get("name_ends") or {}).items()},
+        names=_compile_name_types(lexicon, g.name, ontology_dir),
     )
 
 
@@ -338,12 +445,26 @@ def _registry_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Cand
     return out
 
 
-def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+def _titled_people(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"General X", "Lt. Gen. X Y": a person, whatever the titles before them."""
     out: list[_Candidate] = []
     for m in p.titled.finditer(text, p.titles.start_before(text, lo), hi):
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
-        if e > s:
+        # "Queen Anne's War", "King Philip's War": named after the person, not the person.
+        if e > s and not _possessive_name_end(text[s:e], p):
             out.append(_unknown(s, e, text, "Person", "titled-person", 80))
+    return out
+
+
+def _possessive_name_end(label: str, p: Patterns) -> bool:
+    """Whether a name ends in a possessive and a word of ``name_ends``: "Anne's War", "Thirty Years' War"."""
+    m = re.search(r"['’]s?\s+(\S+)$", label)
+    return m is not None and m.group(1) in p.name_ends
+
+
+def _operations(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"Operation X", "the X operation", "code-named X": a military operation labelled "Operation X"."""
+    out: list[_Candidate] = []
     for i, rx in enumerate(p.operation):
         for m in rx.finditer(text, lo, hi):
             s, e = _strip_name(text, m.start("name"), m.end("name"), p)
@@ -353,37 +474,83 @@ def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candi
             if i == 0:
                 s = m.start()
             out.append(_unknown(s, e, text, "MilitaryOperation", "operation-name", 75, label))
+    return out
+
+
+def _events(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"Battle of X", "Siege of X": the head word gives the class."""
+    out: list[_Candidate] = []
     for m in p.event_head.finditer(text, lo, hi):
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         out.append(_unknown(s, e, text, p.event_heads.get(m.group("head"), "Event"), "event-name", 70))
+    return out
+
+
+def _units(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"3rd Armoured Division", "Sixth Army": words ending in a unit noun."""
+    out: list[_Candidate] = []
     for m in p.unit.finditer(text, lo, hi):
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         if _cap_words(text[s:e], p) >= 1 and " " in text[s:e]:
             out.append(_unknown(s, e, text, "MilitaryUnit", "unit-name", 60))
+    return out
+
+
+def _places(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"city of X", "X Province", "islands of X and Y": the place word gives the class."""
+    out: list[_Candidate] = []
     for ptype, rx in p.places:
         for m in rx.finditer(text, lo, hi):
             group = text[m.start("name"):m.end("name")]
             if ptype in ("City", "Island", "Region") and re.search(r",|\band\b", group) and \
                     not re.search(r"\s(?:Islands?|region)$", group):
                 # "islands of Bowarin and Umm Rasas": each name is a place.
-                for part in re.finditer(rf"{p.name.pattern}", group):
-                    s, e = _strip_name(text, m.start("name") + part.start(), m.start("name") + part.end(), p)
-                    if e > s:
-                        out.append(_unknown(s, e, text, ptype, "place-word", 60))
-                continue
-            s, e = _strip_name(text, m.start("name"), m.end("name"), p)
-            if e > s:
-                out.append(_unknown(s, e, text, ptype, "place-word", 60))
+                parts = [(m.start("name") + q.start(), m.start("name") + q.end())
+                         for q in re.finditer(rf"{p.name.pattern}", group)]
+            else:
+                parts = [(m.start("name"), m.end("name"))]
+            for ps, pe in parts:
+                s, e = _strip_name(text, ps, pe, p)
+                if e > s:
+                    out.append(_province_not_city(_unknown(s, e, text, ptype, "place-word", 60), m.start() < ps, p))
+    return out
+
+
+def _province_not_city(c: _Candidate, before: bool, p: Patterns) -> _Candidate:
+    """"the province of X" is the province, though the registry knows X as another place (its capital
+    city): the name's key is the province's ("X Province"), and it wins over the registry's X."""
+    ident = p.registry_names.get(c.label)
+    if c.type != "Province" or not before or ident is None or p.registry_types[ident] == "Province":
+        return c
+    return replace(c, key="~" + norm(f"{c.label} Province"), priority=101)
+
+
+def _appositions(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"X, a French general": the class noun of the apposition."""
+    out: list[_Candidate] = []
     for m in p.apposition.finditer(text, lo, hi):
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         if e > s:
             out.append(_unknown(s, e, text, p.apposition_types[m.group("word")], "apposition", 50))
-    if p.speaker is not None:
-        for m in p.speaker.finditer(text, lo, hi):
-            group = "name" if m.group("name") else "name2"
-            s, e = _strip_name(text, m.start(group), m.end(group), p)
-            if e > s and _cap_words(text[s:e], p) >= 2:
-                out.append(_unknown(s, e, text, "Person", "speaker", 40))
+    return out
+
+
+def _speakers(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"X Y said", "said X Y": a person of two words or more."""
+    out: list[_Candidate] = []
+    if p.speaker is None:
+        return out
+    for m in p.speaker.finditer(text, lo, hi):
+        group = "name" if m.group("name") else "name2"
+        s, e = _strip_name(text, m.start(group), m.end(group), p)
+        if e > s and _cap_words(text[s:e], p) >= 2:
+            out.append(_unknown(s, e, text, "Person", "speaker", 40))
+    return out
+
+
+def _capitalised(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """Any run of capitalised words; a lone word only if resolution later ties it to a known name."""
+    out: list[_Candidate] = []
     for m in p.name.finditer(text, lo, hi):
         s, e = _strip_name(text, m.start(), m.end(), p)
         if e <= s:
@@ -392,11 +559,125 @@ def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candi
         words = label.split()
         if _cap_words(label, p) >= 2 and words[0] not in p.demonyms and words[-1] not in p.demonyms:
             # "Korean War", "Tet Offensive": the last word of a name may say what it names.
-            out.append(_unknown(s, e, text, p.name_ends.get(words[-1], "Entity"), "capitalised-name", 10))
+            type_ = p.name_ends.get(words[-1]) or ("Person" if _is_person_name(label, p) else "Entity")
+            out.append(_unknown(s, e, text, type_, "capitalised-name", 10))
         elif label not in p.not_names and re.fullmatch(_CAPWORD, label):
             # A single word: kept only if resolution ties it to a known name (a surname, an acronym).
             out.append(_unknown(s, e, text, "Entity", "single-name", 5))
     return out
+
+
+def _is_person_name(label: str, p: Patterns) -> bool:
+    """A name of capitalised words whose first word is a given name ("Joe Rosenthal"), unless its
+    head word or first word says it is something else, or its first word names a country or a
+    registry entity ("Jordan Valley", "Georgia Street")."""
+    # A ruler's name and number ("Henry V") is left to the registry and to the person-name phase.
+    words = [w for w in label.split() if not re.fullmatch(r"[IVXL]+", w)]
+    nt = p.names
+    if len(words) < 2 or words[0] not in nt.given or words[0] in p.registry_names or nt.head_type(label) is not None:
+        return False
+    if re.split(r"\s+of\s+", label, maxsplit=1)[0].split()[-1] in nt.not_person_heads or label.isupper():
+        return False
+    # "Viet Minh", "Jordan Valley": the first word of a country's name is no given name here.
+    return words[0] not in gazetteer.country_words()
+
+
+def _registry_inside(text: str, s: int, e: int, p: Patterns) -> tuple[bool, bool]:
+    """Whether a registry name lies inside text[s:e], and whether one ends where it ends."""
+    if p.registry is None:
+        return False, False
+    found = [m for m in p.registry.finditer(text, s, e)]
+    return bool(found), any(m.end() == e for m in found)
+
+
+def _headed_names(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"Thiepval Memorial", "Army of the Rhine", "HMS Sheffield", "Resolution 598": a name whose head
+    word or first word gives its class. It is what the whole name names, not a place or person named
+    inside it ("Tehran Public Court", "United States Marine Corps"), so it wins over a registry name
+    within it; a registry name that ends it is the name itself, with words that belong to the sentence."""
+    out: list[_Candidate] = []
+    for m in p.name.finditer(text, lo, hi):
+        s, e = _strip_name(text, m.start(), m.end(), p)
+        # "Under the Treaty of Troyes": a sentence's first word before "the" is not part of the name.
+        if (lead := re.match(r"\S+\s+the\s+", text[s:e])) and p.names.head_type(text[s + lead.end():e]):
+            s += lead.end()
+        label = text[s:e]
+        type_ = p.names.head_type(label)
+        # "the Third Army of Crown Prince X": what follows "of" is the unit's commander, not its name.
+        if type_ is None or _titled_after_of(label, p):
+            continue
+        if label.split()[-1] in p.names.numbered and (n := re.match(r"\s+\d+\b", text[e:hi])):
+            e += n.end()
+        inside, at_end = _registry_inside(text, s, e, p)
+        if at_end:
+            continue
+        # The unit rule knows "3rd Marine Division" better; a unit here wins over no rule but that one.
+        priority = 101 if inside else 59 if type_ == "MilitaryUnit" else 85
+        out.append(_unknown(s, e, text, type_, "name-head", priority))
+    return out
+
+
+def _titled_after_of(label: str, p: Patterns) -> bool:
+    """Whether a title follows "of" in a name ("Army of General X")."""
+    parts = re.split(r"\s+of\s+", label, maxsplit=1)
+    return len(parts) == 2 and any(w.rstrip(".") in p.titles.words for w in parts[1].split())
+
+
+def _class_noun_names(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"the destroyer X", "the British submarine X", "The BBC correspondent X Y", "X's play Y": the
+    class noun before a name gives its class. A ship or a work is not the person or place it is named
+    after ("the cruiser General Belgrano", "the play Henry V"): unless its own words type it, it gets
+    a key of its own."""
+    out: list[_Candidate] = []
+    if p.names.class_noun is None:
+        return out
+    for m in p.names.class_noun.finditer(text, lo, hi):
+        s, e = _strip_name(text, m.start("name"), m.end("name"), p)
+        if e <= s:
+            continue
+        type_ = p.names.class_nouns[m.group("noun")]
+        c = _unknown(s, e, text, type_, "class-noun", 90)
+        if type_ in ("Equipment", "CreativeWork") and p.names.head_type(c.label) is None:
+            c = replace(c, key=f"{c.key}#{type_.lower()}")
+        out.append(c)
+    return out
+
+
+def _gazetteer_places(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    """"in Paris", "south of Tokyo", "the war in Bosnia and Herzegovina": a name the gazetteers know,
+    whole, right after words that say a place follows. The registry's names are left to the registry."""
+    out: list[_Candidate] = []
+    if p.names.place_context is None:
+        return out
+    for m in p.names.place_context.finditer(text, lo, hi):
+        run = p.name.match(text, m.end(), hi)
+        if run is None:
+            continue
+        s, e = _strip_name(text, run.start(), run.end(), p)
+        # A country of two names ("Bosnia and Herzegovina", "Trinidad and Tobago").
+        more = re.compile(rf"\s+and\s+{p.name.pattern}").match(text, e, hi)
+        for end in ((more.end(), e) if more else (e,)):
+            label = text[s:end]
+            # "Flers–Courcelette" is not Flers.
+            if label in p.not_names or label in p.names.not_place_names or re.match(r"[-–—]\w", text[end:end + 2]):
+                continue
+            type_ = gazetteer.place_type(label)
+            if type_ is not None and label not in p.registry_names:
+                out.append(_unknown(s, end, text, type_, "gazetteer-place", 55))
+                break
+    return out
+
+
+# The rules that find names nobody has curated, each typed by the words around the name. Their order
+# is the order of candidates; which of overlapping candidates wins is decided by priority in _select.
+_PATTERN_RULES: tuple[Callable[[str, int, int, Patterns], list[_Candidate]], ...] = (
+    _titled_people, _operations, _events, _units, _places, _appositions, _speakers, _capitalised,
+    _headed_names, _class_noun_names, _gazetteer_places,
+)
+
+
+def _pattern_candidates(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
+    return [c for rule in _PATTERN_RULES for c in rule(text, lo, hi, p)]
 
 
 def _select(cands: list[_Candidate]) -> list[_Candidate]:

@@ -24,6 +24,7 @@ _LEADING_JOIN = re.compile(r"\s+(?:and|or|but|while|whereas)\b", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(
     r"(?:(?P<side>[A-Z][\w-]+)\s+)?(?P<noun>[a-z][\w-]*)\s+(?:at|of|numbered|totalled|totaled|reached|"
     r"were|was|stood\s+at|estimated\s+at)\s*$")
+_YEAR = r"1[5-9]\d\d|20\d\d"
 _STOP = re.compile(r"[;.()\[\]—:!?\n]|,|\s-{2,}")
 
 
@@ -74,9 +75,13 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
     shares = {k.lower(): float(v) for k, v in (q.get("shares") or {}).items()}
     scales = {k.lower(): int(v) for k, v in (q.get("scales") or {}).items()}
     scale = rf"(?:\s+(?i:(?P<{{name}}>{_alt(scales)})))?" if scales else ""
+    # A range is written "400–500", "400 to 500" or "between 400 and 500": grammar, like the figures
+    # themselves (the words that hedge a figure are the lexicon's). "between" asks for its "and".
     number = re.compile(
         rf"(?i:(?P<qual>{_alt(qualifiers)})\s+)?"
-        rf"(?:(?P<num>{_NUM})(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?{scale.format(name='scale')}"
+        rf"(?:(?:(?i:(?P<between>between))\s+)?(?P<num>{_NUM})"
+        rf"(?(between)\s+(?i:and)\s+(?P<num3>{_NUM})|(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?)"
+        rf"{scale.format(name='scale')}"
         rf"(?P<pct>\s*%|\s+per\s?cent)?"
         rf"|(?i:(?P<vague>{_alt(vague)}))(?:\s+of)?"
         rf"|(?i:(?P<word>{_alt(number_words)})){scale.format(name='wscale')})(?![\w])"
@@ -145,8 +150,8 @@ def _value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
         n = _whole(Decimal(ql.number_words[m.group("word").lower()]) * scale)
     else:
         n = _whole(_dec(m.group("num")) * scale)
-    if m.group("num2"):
-        upper = _whole(_dec(m.group("num2")) * scale)
+    if m.group("num2") or m.group("num3"):
+        upper = _whole(_dec(m.group("num2") or m.group("num3")) * scale)
         return Quantity(None, n, upper, approx, qual)
     if bound == "lower":
         return Quantity(None, n, None, approx, qual)
@@ -156,8 +161,12 @@ def _value(m: re.Match[str], ql: QuantityLexicon) -> Quantity | None:
 
 
 def _is_year(m: re.Match[str]) -> bool:
-    num = m.group("num")
-    return bool(num and re.fullmatch(r"1[5-9]\d\d|20\d\d", num) and not m.group("num2"))
+    """Whether the figure is a year, or a span of years written "between 1914 and 1918" (written
+    "1914–1918", the span is a date, which the date rule has taken out of the scan)."""
+    num, num3 = m.group("num"), m.group("num3")
+    if not num or not re.fullmatch(_YEAR, num) or m.group("num2"):
+        return False
+    return num3 is None or bool(re.fullmatch(_YEAR, num3))
 
 
 @dataclass(frozen=True)
@@ -225,18 +234,26 @@ def find_quantities(
     return sorted(found, key=lambda q: q.start)
 
 
+# A reference marker left by a copied article ("died.[6][7]"): a number in square brackets, no count.
+_CITATION = re.compile(r"\[\s*\d+\s*\]")
+
+
 def _candidates(scan: _Scan, skip: list[tuple[int, int]]) -> list[re.Match[str]]:
     """Every number the lexicon reads in the text, outside the skipped spans."""
     return [m for m in scan.ql.number.finditer(scan.text, scan.start, scan.end)
-            if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()]
+            if not any(a <= m.start() < b for a, b in skip) and m.group(0).strip()
+            and not _CITATION.match(scan.text, max(0, m.start() - 1))]
 
 
 def _is_count(scan: _Scan, m: re.Match[str]) -> bool:
-    """Whether a number counts something: not a year, and a number word only with a scale ("one
-    million") or a unit of time ("two years")."""
+    """Whether a number counts something: not a year; "one" or "a" only with a scale ("one million") or
+    a unit of time ("one year"): alone it is an article or a pronoun ("one of the", "a dozen" aside)."""
     scaled = bool(m.groupdict().get("wscale"))
     bare_word = m.group("word") and not scaled and not scan.ql.duration_re.match(scan.text, m.end(), scan.end)
-    return not (_is_year(m) or bare_word)
+    if bare_word:
+        value = _value(m, scan.ql)
+        return value is not None and value.amount is not None and value.amount >= 2
+    return not _is_year(m)
 
 
 def _read_figure(scan: _Scan, m: re.Match[str], nxt: int, found: list[QuantityMention],
@@ -429,11 +446,19 @@ def _counts_no_people(noun_phrase: str, ql: QuantityLexicon) -> bool:
     return bool(ql.not_people.search(noun_phrase)) and not ql.equipment.search(noun_phrase)
 
 
+# A second capitalised people after a demonym: " and South African", ", Australian and New Zealand".
+_JOINT_PEOPLES = re.compile(r"(?:(?:,\s*|\s+and\s+|\s+or\s+)[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)+")
+
+
 def _side(text: str, lo: int, hi: int, tail: str, patterns: Patterns) -> tuple[str | None, str | None]:
     """The side a number concerns, from a demonym just after it ("6,000 Iranian lives")."""
     if patterns.demonym_re is not None:
         d = patterns.demonym_re.search(text, lo, hi)
         if d:
+            # "72,000 British and South African soldiers": two peoples counted together are no one side.
+            joint = _JOINT_PEOPLES.match(text, d.end())
+            if joint:
+                return None, d.group(0) + joint.group(0)
             return patterns.demonyms[d.group(0)], d.group(0)
     # Capitalised words right after the number, before a common noun: "60,000 Viet Minh troops".
     m = re.match(r"\s*((?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+)\s+[a-z]", tail)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..parse import quote_spans
 from .dates import DateMention, find_dates
 from .infobox import EntityHint
 from .names import Patterns, norm, word_re
-from .quantities import QuantityLexicon, find_quantities, side_before
+from .quantities import QuantityLexicon, QuantityMention, find_quantities, side_before
 from .quotations import Attribution
 from .refs import Ref, is_a
 from .relations import make_rules, role_persons
@@ -36,6 +37,10 @@ class StatementResult:
     claims: list[Claim] = field(default_factory=list)
     hints: list[EntityHint] = field(default_factory=list)
     unattached_dates: int = 0
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -57,6 +62,87 @@ def _dateline(doc: ParsedDocument, mentions: list[Mention]) -> tuple[int, int] |
     return None
 
 
+# What ends a clause: a semicolon, or ", and" followed by a new subject (an article or a capital).
+_CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while)\s+(?=(?:the|a|an|The)\s|[A-Z])")
+
+# A place inside an apposition right before the verb: ", in the south of Y, was".
+_CLOSES_APPOSITION = re.compile(r"\s*,\s*(?:(?:was|were|is|are|had been|has been)\s+)?")
+_OPENS_APPOSITION = re.compile(r",\s+(?:in|of|near|on|north of|south of|east of|west of)\s[^,;]*$")
+
+# A number right after a verb (a hedge word aside) and a common noun after it: what the verb counts
+# ("captured some 19,000 troops"; not "freed on 24 May", nor the year of "captured in 1980 by").
+_COUNTED_OBJECT = re.compile(r"\s+(?:[a-z]+\s+)?\d{1,3}(?:,\d{3})*(?![\d,])\s+[a-z]")
+
+
+def _in_parentheses(text: str, lo: int, at: int) -> bool:
+    """Whether a position of a sentence stands inside a parenthesis that closes later: the last "(" before
+    it is not closed before it (sources leave some unclosed: then it is not inside)."""
+    opening = text.rfind("(", lo, at)
+    return opening >= 0 and text.find(")", opening, at) < 0 and text.find(")", at) >= 0
+
+
+def _in_apposition(text: str, p: Ref, verb: int) -> bool:
+    """Whether a place stands inside ", in ... P," right before a verb: it is not the verb's subject."""
+    return bool(_CLOSES_APPOSITION.fullmatch(text, p.end, verb)
+                and _OPENS_APPOSITION.search(text, max(0, p.start - 60), p.start))
+
+
+# After a name, another name of the same list: ", Iran and Iraq", " and Syria".
+_LIST_GOES_ON = re.compile(r"\s*(?:,\s*|\s+and\s+|\s+or\s+)(?:the\s+)?[A-Z]")
+
+# Between a force and its verb: an auxiliary or an adverb or two ("VII Corps then attacked").
+_VERB_GAP = re.compile(r"\s+(?:[a-z]+ly\s+|(?:then|also|later|first|again|had|have|has|were|was)\s+){0,2}")
+
+# Where the words of an outcome end: the clause ends at a semicolon, a comma, or "which"/"when".
+_CLAUSE_END = re.compile(r"[;,:]|\s(?:which|when|while|after|before)\s|\s[-–—]\s")
+
+# Between a name and its verb: an apposition in commas and an auxiliary ("X, in the south of Y, was").
+_APPOSITION_BEFORE_VERB = re.compile(r"\s*,[^,;.]{1,80},\s*(?:(?:was|were|is|are|had been|has been)\s+)?")
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """What every rule that reads one sentence shares: its names and references (mentions, anaphora,
+    demonyms, the topic's pronoun), the events its verbs and nouns state, its quotations, and the spans no
+    figure is read in (its dates and quotations)."""
+
+    sentence: Sentence
+    refs: list[Ref]
+    events: list[tuple[Ref, str, bool]]  # (event, event kind, stated by a verb)
+    quotes: list[tuple[int, int]]
+    skip: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class _PhraseRule:
+    """One rule of the lexicon's `relations:`: "A <phrase> B" states A property B (or B property A)."""
+
+    name: str
+    property: str
+    phrases: re.Pattern[str]
+    subject_types: tuple[str, ...]
+    object_types: tuple[str, ...]
+    object_not: tuple[str, ...]
+    first: bool  # A is the sentence's first name (its grammatical subject), not the nearest before
+    reverse: bool
+    gap: int
+    filler: re.Pattern[str] | None  # class nouns that may stand before B ("the province of")
+    not_in_list: bool = False  # B may not be followed by another name: "X, Y and Z" is a list
+
+    @classmethod
+    def read(cls, name: str, spec: dict[str, Any]) -> _PhraseRule:
+        nouns = [str(w) for w in spec.get("object_of") or ()]
+        filler = re.compile(rf"\s*(?:the\s+)?(?:[a-z][\w-]*\s+)?(?:{_alt(nouns)})\s+of\s+(?:the\s+)?") \
+            if nouns else None
+        phrases = tuple(str(p) for p in spec["phrases"])
+        # A phrase of punctuation only (","): no word boundaries around it.
+        pattern = word_re(phrases) if any(re.search(r"\w", p) for p in phrases) else re.compile(_alt(list(phrases)))
+        return cls(name, str(spec.get("property", name)), pattern,
+                   tuple(spec.get("subject_types") or ["Entity"]), tuple(spec.get("object_types") or ["Entity"]),
+                   tuple(spec.get("object_not") or ()), spec.get("subject") == "first", bool(spec.get("reverse")),
+                   int(spec.get("max_gap", 12)), filler, bool(spec.get("not_in_list")))
+
+
 class _Walker:
     def __init__(self, doc: ParsedDocument, mentions: list[Mention], patterns: Patterns,
                  ql: QuantityLexicon, lexicon: Lexicon, topic: str | None, topic_type: str | None,
@@ -73,6 +159,11 @@ class _Walker:
         self.labels = {m.key: m.text for m in self.mentions if m.curated}
         self.last: dict[str, Ref] = {}
         self.last_event: Ref | None = None
+        self.last_named: Ref | None = None  # the last event the text named (not one a verb states)
+        self.context_war: Ref | None = None  # the war the document's registry events are part of
+        self.combatants: frozenset[str] = frozenset()  # the infobox's combatants, on every side
+        self.last_of_kind: dict[str, Ref] = {}  # event kind -> the last event of that kind a verb or noun stated
+        self.event_places: dict[tuple[int, int], Ref] = {}  # span of an event's verb or noun -> its place
         self.out = StatementResult()
         # Names only an apposition or a command phrase shows to be persons ("Jan X, chief of staff
         # of ..."): typed here for every rule of this document, and for resolution through a hint.
@@ -81,18 +172,16 @@ class _Walker:
             self.out.hints.append(EntityHint(doc.doc_id, key, label, "Person", "text-role-person"))
         self.said = Attribution(self.text, self.mentions, set(self.persons), lexicon)
         self.relation_rules = make_rules(lexicon)
+        # The rules run on each sentence once its dates are read, in this order: each states claims of
+        # its own kind from the shared context.
+        self.sentence_rules: tuple[Callable[[SentenceContext], None], ...] = (
+            self._quantities, self._relations, self._place_events, self._results, self._combatants,
+            self._quotations)
+        self.phrase_rules = [_PhraseRule.read(name, spec) for name, spec in (lexicon.get("relations") or {}).items()
+                             if spec.get("phrases")]
         self.dateline = _dateline(doc, self.mentions)
         self.only: dict[str, Ref | None] = {}
-        self.events = lexicon.get("events") or {}
-        self.anaphora: dict[str, tuple[str, ...]] = {
-            t: tuple(ws) for t, ws in (lexicon.get("anaphora") or {}).items()}
-        self.start_words = word_re(lexicon.words("start_words") or ("launched",))
-        self.anniversary = word_re(lexicon.words("anniversary_words") or ("anniversary",))
-        self.life = word_re(lexicon.words("life_words") or ("died",))
-        self.occupation = word_re(lexicon.words("occupation_words") or ("occupation",))
-        self.roles = word_re(lexicon.words("apposition_roles") or ("commander",))
-        self.list_sections = set(lexicon.words("list_sections"))
-        self.end_words = word_re(lexicon.words("end_words") or ("ended",))
+        self._read_lexicon(lexicon)
         self.main_place = self._main_place()
         pronouns = lexicon.words("topic_pronouns")
         self.topic_pronoun = re.compile(rf"(?:{'|'.join(map(re.escape, pronouns))})(?![\w-])") if pronouns else None
@@ -102,12 +191,42 @@ class _Walker:
         self.topic_opening = re.compile(rf"(?i)(?:the\s+)?(?:{names})(?![\w-])") if names else None
         self.topic_places = frozenset(topic_places)
 
+    def _read_lexicon(self, lexicon: Lexicon) -> None:
+        """The words of the lexicon the sentence rules read, compiled once for the document."""
+        self.events = lexicon.get("events") or {}
+        self.phrasal = {kind: p for kind, spec in self.events.items() if (p := self._phrasal_re(spec)) is not None}
+        self.anaphora: dict[str, tuple[str, ...]] = {
+            t: tuple(ws) for t, ws in (lexicon.get("anaphora") or {}).items()}
+        self.start_words = word_re(lexicon.words("start_words") or ("launched",))
+        self.anniversary = word_re(lexicon.words("anniversary_words") or ("anniversary",))
+        self.life = word_re(lexicon.words("life_words") or ("died",))
+        self.durations: dict[str, dict[str, Any]] = lexicon.get("durations") or {}
+        self.roles = word_re(lexicon.words("apposition_roles") or ("commander",))
+        self.list_sections = set(lexicon.words("list_sections"))
+        self.end_words = word_re(lexicon.words("end_words") or ("ended",))
+        nouns = [str(n) for spec in self.events.values() for n in spec.get("nouns") or ()]
+        self.event_nouns = re.compile(
+            rf"(?i)\b(?P<event>(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_alt(nouns)}))\s+(?:by|of)\s+"
+            rf"(?:[a-z]+\s+){{0,2}}$") if nouns else None  # a hedge may stand before the number ("about")
+        part, phase = lexicon.words("part_words"), lexicon.words("phase_words")
+        self.phase_words = word_re(phase) if phase else None
+        self.part_words = word_re(part + phase) if part or phase else None
+        results = lexicon.words("result_phrases")
+        self.result_words = word_re(results) if results else None
+        combat = lexicon.words("combat", "verbs")
+        self.combat = word_re(combat) if combat else None
+        forces = lexicon.words("combat", "force_nouns")
+        self.force_nouns = re.compile(rf"\s+(?:{_alt(list(forces))})(?![\w-])") if forces else None
+        during = lexicon.words("during_words")
+        self.during = word_re(during) if during else None
+
     def _main_place(self) -> Ref | None:
-        """The place a document is most about: its most often named place below country level."""
+        """The place a document is most about: its most often named town, region or island (a street or a
+        memorial is no place a siege or an occupation is named after)."""
         counts: dict[str, int] = {}
         first: dict[str, Mention] = {}
         for m in self.mentions:
-            if m.rule != "single-name" and is_a(m.type, ["Place"]) and not is_a(m.type, ["Country", "Province"]) \
+            if m.rule != "single-name" and is_a(m.type, ["City", "Region", "Island"]) \
                     and (m.start, m.end) != self.dateline:
                 counts[m.key] = counts.get(m.key, 0) + 1
                 first.setdefault(m.key, m)
@@ -135,7 +254,7 @@ class _Walker:
             and (m.start, m.end) != self.dateline
         ]
         for type_, phrases in self.anaphora.items():
-            prev = self._antecedent(type_)
+            prev = self._antecedent(type_, s.end)
             if prev is None:
                 continue
             # Whole words only, hyphens included: "the battle-hardened Guard" refers to no battle.
@@ -173,23 +292,27 @@ class _Walker:
         first = min(refs, key=lambda r: r.start) if refs else None
         return first is not None and first.key == self.topic and not self.text[s.start:first.start].strip(" \"'(")
 
-    def _antecedent(self, type_: str) -> Ref | None:
+    def _antecedent(self, type_: str, until: int) -> Ref | None:
         """What "the city" (of this class) refers back to: the last one named; before any is named, the
-        topic if it is a battle, else the only one of its class the document names (a dateline aside)."""
+        topic if it is a battle, else the only one of its class the document names up to the end of this
+        sentence (a dateline aside): "the city" never means a city only named later."""
         prev = self.last.get(type_)
         if prev is None and type_ == "Battle" and self.topic and self.topic_type == "Battle":
             prev = Ref(0, 0, self.topic, "Battle", self.topic, "anaphor")
-        return prev if prev is not None else self._only_of_class(type_)
+        if prev is None:
+            prev = self._only_of_class(type_, until)
+        return prev if prev is not None or type_ != "War" else self.context_war
 
-    def _only_of_class(self, type_: str) -> Ref | None:
-        """The one entity of this class the document's running text names, if it names one."""
+    def _only_of_class(self, type_: str, until: int) -> Ref | None:
+        """The one entity of this class the document's running text names before ``until``, if it names one."""
         if type_ not in self.only:
             running = [(s.start, s.end) for s in self.doc.sentences if s.section not in self.list_sections]
             only = {m.key: m for m in self.mentions if m.rule != "single-name" and m.type == type_
                     and (m.start, m.end) != self.dateline and any(a <= m.start < b for a, b in running)}
             m = next(iter(only.values())) if len(only) == 1 else None
             self.only[type_] = Ref(m.start, m.end, m.key, m.type, m.text, "mention") if m else None
-        return self.only[type_]
+        only_one = self.only[type_]
+        return only_one if only_one is not None and only_one.start < until else None
 
     def _label(self, ref: Ref) -> str:
         return self.labels.get(ref.key, ref.label)
@@ -198,11 +321,11 @@ class _Walker:
         """Events stated by a verb or noun and the place nearest to it: (event, event kind, is verb)."""
         places = [r for r in refs if is_a(r.type, ["Place"]) and r.kind != "demonym"]
         found: list[tuple[Ref, str, bool]] = []
+        # "took the city back": the verb of a phrasal verb is not also the plain verb ("taken" = captured).
+        phrasal = {m.start() for kind in self.events for m in self._phrasal(kind, s)}
         for kind, spec in self.events.items():
-            for is_verb, words in ((True, spec.get("verbs") or []), (False, spec.get("nouns") or [])):
-                if not words:
-                    continue
-                for m in word_re(tuple(words)).finditer(self.text, s.start, s.end):
+            for is_verb, matches in ((True, self._verbs(kind, s, phrasal)), (False, self._nouns(spec, s))):
+                for m in matches:
                     if any(a <= m.start() < b for a, b in quotes) or self._inside_name(m):
                         continue
                     ref = self._event_ref(s, refs, m, kind, spec, is_verb, places)
@@ -210,20 +333,188 @@ class _Walker:
                         found.append((ref, kind, is_verb))
         return found
 
+    def _verbs(self, kind: str, s: Sentence, phrasal: set[int]) -> list[re.Match[str]]:
+        words = tuple(self.events[kind].get("verbs") or ())
+        plain = [m for m in word_re(words).finditer(self.text, s.start, s.end) if m.start() not in phrasal] \
+            if words else []
+        return plain + self._phrasal(kind, s)
+
+    def _nouns(self, spec: dict[str, Any], s: Sentence) -> list[re.Match[str]]:
+        """The event nouns of a kind, singular or with a plural -s ("the gas attacks")."""
+        words = [str(w) for w in spec.get("nouns") or ()]
+        if not words:
+            return []
+        pattern = re.compile(rf"(?i)(?<![\w-])(?:{_alt(words)})s?(?![\w-])")  # compiled once: re caches it
+        return list(pattern.finditer(self.text, s.start, s.end))
+
+    @staticmethod
+    def _phrasal_re(spec: dict[str, Any]) -> re.Pattern[str] | None:
+        """"took … back": the verb, matched alone, when its particle follows within three words (the
+        place may stand between: "took the city back")."""
+        alts = []
+        for phrase in spec.get("phrasal_verbs") or ():
+            verb, _, particle = str(phrase).partition(" … ")
+            alts.append(rf"{re.escape(verb)}(?=\s+(?:[\w’'-]+\s+){{0,3}}?{re.escape(particle)}\b)")
+        return re.compile(rf"(?<![\w-])(?:{'|'.join(alts)})") if alts else None
+
+    def _phrasal(self, kind: str, s: Sentence) -> list[re.Match[str]]:
+        pattern = self.phrasal.get(kind)
+        return list(pattern.finditer(self.text, s.start, s.end)) if pattern is not None else []
+
+    def _duration(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
+                  q: QuantityMention) -> None:
+        """"The siege lasted 1,425 days", "remained under occupation for 575 days": a length of time in a
+        sentence with the words of one of the lexicon's `durations` is how long that kind of event lasted:
+        the one the sentence states, else the one named after the place nearest to the figure. With a
+        `place_property`, the length is stated of the place too (how long it was occupied)."""
+        # The words must stand near the figure: "two days of fighting" in a sentence that also says
+        # "besieged" is no length of the siege.
+        near = self.text[max(s.start, q.start - 60):min(s.end, q.end + 40)]
+        for name, spec in self.durations.items():
+            if not word_re(tuple(spec.get("words") or ())).search(near):
+                continue
+            kind = str(spec.get("event", name))
+            places = [r for r in refs if is_a(r.type, ["City", "Region", "Island"])]
+            place = min(places, key=lambda r: abs(r.start - q.start)) if places else None
+            stated = [e[0] for e in events if e[1] == kind]
+            if stated:
+                subject = min(stated, key=lambda r: abs(r.start - q.start)).key
+            elif place is not None:
+                event = self.events.get(kind, {})
+                label = str(event.get("label", "{place}")).format(place=self._label(place))
+                subject = "~" + norm(label)
+                self.out.hints.append(EntityHint(self.doc.doc_id, subject, label, str(event.get("type", "Event")),
+                                                 f"event-{kind}"))
+            else:
+                continue
+            self._claim(subject, "duration", q.quantity, q.start, q.end, f"text-duration-{name}")
+            if spec.get("place_property") and place is not None:
+                self._claim(place.key, str(spec["place_property"]), q.quantity, q.start, q.end,
+                            f"text-{spec['place_property']}")
+            return
+
+    def _combatants(self, c: SentenceContext) -> None:
+        """"Bavarian troops attacked the village of X", "VII Corps attacked the line", "was caught by the
+        Army of Y": a force (a unit or organisation named, or a people's forces) that is the subject or
+        the agent of one of `combat.verbs` took part in the event: the one the verb itself states, else the
+        event the sentence names, else the article's own event when the sentence names no other."""
+        if self.combat is None:
+            return
+        for m in self.combat.finditer(self.text, c.sentence.start, c.sentence.end):
+            force = self._force_before(c.refs, m.start()) or self._agent_after(c.refs, m.end())
+            event = self._combat_event(c, m)
+            if force is not None and event is not None and force.key != event.key:
+                self._claim(event.key, "participant", EntityValue(force.key), min(force.start, m.start()),
+                            max(force.end, m.end()), "text-combatant-verb")
+
+    def _force_before(self, refs: list[Ref], at: int) -> Ref | None:
+        """The force right before a combat verb: a unit or organisation, or "<demonym> <force noun>"."""
+        for r in reversed(refs):
+            if r.end > at:
+                continue
+            gap = self.text[r.end:at]
+            if r.kind == "mention" and is_a(r.type, ["Organization"]) and _VERB_GAP.fullmatch(gap):
+                return r
+            # "German artillery" in an article whose sides are other states: the demonym names no combatant.
+            if r.kind == "demonym" and self.force_nouns is not None and (
+                    not self.combatants or r.key in self.combatants):
+                noun = self.force_nouns.match(self.text, r.end)
+                if noun and _VERB_GAP.fullmatch(self.text, noun.end(), at):
+                    return r
+            return None
+        return None
+
+    def _agent_after(self, refs: list[Ref], at: int) -> Ref | None:
+        """"was caught by the Army of Y": the unit or organisation after "by" is the verb's subject."""
+        by = re.match(r"\s+by\s+(?:the\s+)?", self.text[at:at + 12])
+        if by is None:
+            return None
+        return next((r for r in refs if r.start == at + by.end() and r.kind == "mention"
+                     and is_a(r.type, ["Organization"])), None)
+
+    def _combat_event(self, c: SentenceContext, m: re.Match[str]) -> Ref | None:
+        stated = [e[0] for e in c.events if e[2] and e[0].start == m.start()]
+        if stated:
+            return stated[0]
+        # Events the sentence names, not "the battle": an anaphor may point to a battle the story has left.
+        named = [r for r in self._named_events(c.refs) if r.kind == "mention"]
+        if named:
+            return min(named, key=lambda r: abs(r.start - m.start()))
+        if self.topic and is_a(self.topic_type or "", ["Event"]) and not c.events and self.doc.infobox \
+                and not self._named_events(c.refs):
+            return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", self.topic, "anaphor")
+        return None
+
+    def _results(self, c: SentenceContext) -> None:
+        """"The operation resulted in the liberation of X and 70 villages": what an event named (or
+        referred to) before one of `result_phrases` had as its outcome, in the words of the text, up to the
+        end of the clause. A value that opens with a number or a date is no outcome ("ended in 1988")."""
+        if self.result_words is None:
+            return
+        s = c.sentence
+        # Named events and references to them, and events a noun states ("The offensive resulted in").
+        refs = sorted([r for r in c.refs if r.kind in ("mention", "anaphor")] + [e[0] for e in c.events if not e[2]],
+                      key=lambda r: r.start)
+        for m in self.result_words.finditer(self.text, s.start, s.end):
+            subject = next((r for r in reversed(refs) if r.end <= m.start() and is_a(r.type, ["Event"])
+                            and r.type != "War" and not self.text[r.end:m.start()].strip(" ,")), None)
+            if subject is None:
+                continue
+            end = _CLAUSE_END.search(self.text, m.end(), s.end)
+            stop = end.start() if end else s.end
+            value = re.sub(r"^\s*(?:the\s+)?", "", self.text[m.end():stop]).rstrip(" .")
+            if len(value.split()) >= 2 and not re.match(r"[\d(]", value):
+                self._claim(subject.key, "result", TextValue(value), subject.start, stop, "text-result")
+
+    def _place_events(self, c: SentenceContext) -> None:
+        """"Iranian troops took the city back during Operation X": the place of a verb-stated event is
+        stated to have had it during the named event that follows `during_words` in the same clause."""
+        if self.during is None:
+            return
+        s, refs = c.sentence, c.refs
+        for ev, kind, _ in c.events:
+            prop = self.events.get(kind, {}).get("place_during")
+            place = self.event_places.get((ev.start, ev.end))
+            if not prop or place is None or place.kind not in ("mention", "anaphor"):
+                continue
+            _, b = self._clause(s, ev.start, ev.end)
+            for m in self.during.finditer(self.text, ev.end, b):
+                target = next((r for r in self._named_events(refs) if r.start >= m.end()
+                               and re.fullmatch(r"\s*(?:the\s+)?", self.text[m.end():r.start])), None)
+                if target is not None and target.key != place.key:
+                    self._claim(place.key, str(prop), EntityValue(target.key), ev.start, target.end,
+                                f"text-{prop}")
+                    break
+
     def _event_ref(self, s: Sentence, refs: list[Ref], m: re.Match[str], kind: str, spec: dict[str, Any],
                    is_verb: bool, places: list[Ref]) -> Ref | None:
         """The event a verb or noun of the lexicon's patterns states, named after its place; or the
         article's own event where the words describe it; None where no place names it."""
+        if is_verb and _COUNTED_OBJECT.match(self.text, m.end()):
+            return None  # "captured some 19,000 troops": the verb counts prisoners, it takes no place
         place = self._place_for(self.text, m.start(), m.end(), places)
-        definite = place is None and not is_verb and \
-            re.search(r"(?i)\bthe\s+$", self.text[max(s.start, m.start() - 4):m.start()]) is not None
-        if definite and self.main_place is not None:
-            # "the siege": a definite description of the event the document is about.
+        # "the siege", "the gas attacks": the article and at most two lower-case modifiers.
+        before = self.text[max(s.start, m.start() - 30):m.start()]
+        definite = place is None and not is_verb and re.search(
+            r"(?<![\w-])[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}$", before) is not None
+        same_kind = self.last_of_kind.get(kind)
+        if definite and same_kind is not None:
+            # "The siege lasted 1,425 days": the siege the text has stated before ("the siege of X").
+            return Ref(m.start(), m.end(), same_kind.key, same_kind.type, same_kind.label, "anaphor")
+        named_before = [r for r in self._named_events(refs) if r.end <= m.start()] or \
+            ([self.last_named] if self.last_named is not None else [])
+        if definite and named_before and not (self.topic and is_a(self.topic_type or "", ["Event"])):
+            # "When the offensive was halted ...": a definite description of an event the text has named.
+            last = named_before[-1]
+            return Ref(m.start(), m.end(), last.key, last.type, last.label, "anaphor")
+        if definite and self.main_place is not None and self.main_place.start < m.start():
+            # "the siege": a definite description of the event the document is about (at a place the text
+            # has named by then: "the siege" of a first sentence is not of a city named at the end).
             place = self.main_place
         if place is not None and is_a(place.type, list(spec.get("not_places") or [])):
             return None  # a place the event is never named after (a country)
         label = str(spec.get("label", "{place}")).format(place=self._label(place)) if place else None
-        topic_here = definite and place is not None and place.key in self.topic_places
+        topic_here = definite and (place is None or place.key in self.topic_places)
         if self.topic and is_a(self.topic_type or "", ["Event"]) and not is_verb and (
                 topic_here or self._describes_topic(s, refs, m.start())):
             # "Operation X was a Soviet offensive near Y", or "the offensive" in an article about an
@@ -232,10 +523,16 @@ class _Walker:
             return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label or self.topic, "event")
         if place is None or label is None:
             return None
+        if self.topic and place.key in self.topic_places and is_a(self.topic_type or "", [str(spec.get("type"))]):
+            # "this assault to X" in an article about an attack on X: the article's own event.
+            return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label, "event")
         key = "~" + norm(label)
         type_ = str(spec.get("type", "Event"))
         self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
-        return Ref(m.start(), m.end(), key, type_, label, "event")
+        self.event_places[(m.start(), m.end())] = place
+        ref = Ref(m.start(), m.end(), key, type_, label, "event")
+        self.last_of_kind[kind] = ref
+        return ref
 
     def _describes_topic(self, s: Sentence, refs: list[Ref], at: int) -> bool:
         """"Operation X was a Soviet offensive near Y": in a sentence that opens with the article's event,
@@ -261,14 +558,35 @@ class _Walker:
         if before:
             # "Khorramshahr was captured": a place named before the verb; never a whole country.
             non_country = [p for p in before if not is_a(p.type, ["Country"])]
-            return max(non_country, key=lambda p: p.end) if non_country else None
+            # "X, in the province of Y, was taken": the place before the apposition is the subject, and
+            # Y, inside it, is not (whether or not X is known to be a place).
+            subject = [p for p in non_country if _APPOSITION_BEFORE_VERB.fullmatch(text, p.end, a)]
+            outside = [p for p in non_country if not _in_apposition(text, p, a)]
+            return subject[0] if subject else max(outside, key=lambda p: p.end) if outside else None
         return after[0] if after else None
 
     # -- claims -----------------------------------------------------------------------------
     def _claim(self, subject: str, prop: str, value: ClaimValue | None, a: int, b: int, rule: str, *,
-               side: str | None = None, side_label: str | None = None) -> None:
-        self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop,
-                                     value=value, start=a, end=b, rule=rule, side=side, side_label=side_label))
+               side: str | None = None, side_label: str | None = None, scope: str | None = None) -> None:
+        self.out.claims.append(Claim(doc_id=self.doc.doc_id, subject=subject, property=prop, value=value,
+                                     start=a, end=b, rule=rule, side=side, side_label=side_label, scope=scope))
+
+    def _unnamed_event_before(self, s: Sentence, at: int) -> str | None:
+        """"a last attack by about 300 soldiers": a figure counted for an event the text does not name (an
+        indefinite event noun of the lexicon right before it) is that event's, not the whole battle's."""
+        if self.event_nouns is None:
+            return None
+        m = self.event_nouns.search(self.text, max(s.start, at - 60), at)
+        return m.group("event") if m else None
+
+    def _part_of_event(self, s: Sentence, a: int, b: int, words: re.Pattern[str] | None) -> str | None:
+        """The words of the clause that make a figure or date one of a part of the event ("on the first
+        day of the battle", "the first phase"), if any: such a value is not the whole event's."""
+        if words is None:
+            return None
+        lo, hi = self._clause(s, a, b)
+        m = words.search(self.text, lo, hi)
+        return m.group(0) if m else None
 
     def _opener_date(self, s: Sentence, refs: list[Ref], d: DateMention) -> tuple[Ref, str] | None:
         """"The war ended in August 1988", "It began on 4 May": a sentence that opens with an event (a war
@@ -301,37 +619,18 @@ class _Walker:
         if self.anniversary.search(sentence) or self.life.search(sentence):
             self.out.unattached_dates += len(dates)
             return dates
-        named = self._named_events(refs)
-        starts = list(self.start_words.finditer(self.text, s.start, s.end))
         for d in dates:
-            def near(r: Ref, d: DateMention = d) -> int:
-                return min(abs(r.start - d.end), abs(d.start - r.end))
-            subject: Ref | None = None
-            prop = "pointInTime"
-            kind = None
-            if starts and named:
-                sw = min(starts, key=lambda m: abs(m.start() - d.start))
-                after = [r for r in named if r.start >= sw.end()] or named
-                subject = min(after, key=lambda r: abs(r.start - sw.end()))
-                prop = "startTime"
-            else:
-                for want_verb in (True, False):
-                    cands = [e for e in events if e[2] == want_verb]
-                    if cands:
-                        ev, kind, _ = min(cands, key=lambda e: near(e[0]))
-                        subject = ev
-                        prop = str(self.events[kind].get("property", "pointInTime"))
-                        if prop == "pointInTime" and starts:
-                            prop = "startTime"
-                        elif not starts and self.end_words.search(sentence):
-                            prop = "endTime"  # "ended the offensive on D": an end, whatever the event's usual date
-                        break
-            if subject is None and d.is_range and named:
-                subject = min(named, key=near)
-            if subject is None:
-                subject, prop = self._opener_date(s, refs, d) or (None, prop)
-            if subject is None:
+            found = self._date_subject(s, refs, events, d)
+            if found is None:
                 self.out.unattached_dates += 1
+                continue
+            subject, prop, kind = found
+            phase = self._part_of_event(s, d.start, d.end, self.phase_words)
+            if phase is not None:
+                # "The first phase lasted from X to Y": the dates of a phase do not bound the operation.
+                for value in (d.first, d.last) if d.last is not None else (d.first,):
+                    self._claim(subject.key, "statedDate", value, d.start, d.end, "text-date-of-a-phase",
+                                scope=phase)
                 continue
             rule = "text-date" + (f"-{kind}" if kind else "")
             if d.last is not None:
@@ -339,19 +638,76 @@ class _Walker:
                 self._claim(subject.key, "endTime", d.last, d.start, d.end, rule + "-range")
             else:
                 self._claim(subject.key, prop, d.first, d.start, d.end, rule)
-            ends = self.events.get(kind, {}).get("ends") if kind else None
-            if ends and subject.kind == "event":
-                spec = self.events[ends]
-                place_label = subject.label
-                template = str(self.events[kind].get("label", "{place}"))
-                prefix, _, suffix = template.partition("{place}")
-                place_label = place_label[len(prefix):len(place_label) - len(suffix) or None]
-                label = str(spec.get("label", "{place}")).format(place=place_label)
-                key = "~" + norm(label)
-                self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
-                                                 f"event-{ends}"))
-                self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
+            if kind and subject.kind == "event":
+                self._ended_event(subject, kind, d, rule)
+                self._place_date(subject, kind, d)
         return dates
+
+    def _clause(self, s: Sentence, a: int, b: int) -> tuple[int, int]:
+        """The clause of a sentence that holds a span: a semicolon, or ", and" before a new subject, ends
+        what a verb governs ("X began in April; the city was freed on 24 May", "X, which began in June,
+        and the city was freed on 3 July": the second date is not the start of X)."""
+        bounds = [m for m in _CLAUSE_BREAK.finditer(self.text, s.start, s.end)]
+        before = max((m.end() for m in bounds if m.end() <= a), default=s.start)
+        after = min((m.start() for m in bounds if m.start() >= b), default=s.end)
+        return before, after
+
+    def _date_subject(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
+                      d: DateMention) -> tuple[Ref, str, str | None] | None:
+        """What a date is the date of, the property, and the kind of verb-stated event if it is one."""
+        a, b = self._clause(s, d.start, d.end)
+        whole = (a, b) == (s.start, s.end)
+        named = [r for r in self._named_events(refs) if a <= r.start < b]
+        starts = [m for m in self.start_words.finditer(self.text, a, b)]
+        here = [e for e in events if a <= e[0].start < b] or (events if whole else [])
+
+        def near(r: Ref) -> int:
+            return min(abs(r.start - d.end), abs(d.start - r.end))
+
+        sw = min(starts, key=lambda m: abs(m.start() - d.start)) if starts else None
+        verbs = [e[0] for e in here if e[2]]
+        # "X was freed on D, a week after the Battle of Y began": the verb next to the date governs it.
+        closer_verb = sw is not None and any(near(v) < abs(sw.start() - d.start) for v in verbs)
+        if sw is not None and named and not closer_verb:
+            after = [r for r in named if r.start >= sw.end()] or named
+            return min(after, key=lambda r: abs(r.start - sw.end())), "startTime", None
+        for want_verb in (True, False):
+            cands = [e for e in here if e[2] == want_verb]
+            if cands:
+                ev, kind, _ = min(cands, key=lambda e: near(e[0]))
+                prop = str(self.events[kind].get("property", "pointInTime"))
+                if prop == "pointInTime" and sw is not None and not closer_verb:
+                    prop = "startTime"
+                elif not starts and self.end_words.search(self.text, a, b):
+                    prop = "endTime"  # "ended the offensive on D": an end, whatever the event's usual date
+                return ev, prop, kind
+        if d.is_range and named:
+            return min(named, key=near), "startTime", None
+        opener = self._opener_date(s, refs, d)
+        return (opener[0], opener[1], None) if opener else None
+
+    def _ended_event(self, subject: Ref, kind: str, d: DateMention, rule: str) -> None:
+        """"The liberation of X on D" also ends the occupation of X: the event kind the lexicon says it ends."""
+        ends = self.events.get(kind, {}).get("ends")
+        if not ends:
+            return
+        spec = self.events[ends]
+        template = str(self.events[kind].get("label", "{place}"))
+        prefix, _, suffix = template.partition("{place}")
+        place_label = subject.label[len(prefix):len(subject.label) - len(suffix) or None]
+        label = str(spec.get("label", "{place}")).format(place=place_label)
+        key = "~" + norm(label)
+        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
+                                         f"event-{ends}"))
+        self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
+
+    def _place_date(self, subject: Ref, kind: str, d: DateMention) -> None:
+        """"Khorramshahr was freed on 24 May 1982": the date is also stated of the place itself, by the
+        property the lexicon gives the event kind (`place_date`), for one day, month or year only."""
+        prop = self.events.get(kind, {}).get("place_date")
+        place = self.event_places.get((subject.start, subject.end))
+        if prop and place is not None and d.last is None and place.kind in ("mention", "anaphor"):
+            self._claim(place.key, str(prop), d.first, d.start, d.end, f"text-{prop}")
 
     def _subject_for_quantity(
         self, pos: int, end: int, refs: list[Ref], events: list[tuple[Ref, str, bool]]
@@ -368,25 +724,13 @@ class _Walker:
             return self.last_event.key
         return self.topic
 
-    def _quantities(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
-                    skip: list[tuple[int, int]]) -> None:
+    def _quantities(self, c: SentenceContext) -> None:
+        s, refs, events, skip = c.sentence, c.refs, c.events, c.skip
         countries = [(r.start, r.key, r.label) for r in refs
                      if is_a(r.type, ["Country"]) or (r.kind == "mention" and is_a(r.type, ["Organization"]))]
-        sentence = self.text[s.start:s.end]
         for q in find_quantities(self.text, s.start, s.end, self.ql, self.p, skip):
             if q.property == "duration":
-                if not self.occupation.search(sentence):
-                    continue
-                places = [r for r in refs if is_a(r.type, ["City", "Region", "Island"])]
-                if not places:
-                    continue
-                place = min(places, key=lambda r: abs(r.start - q.start))
-                spec = self.events.get("capture", {})
-                label = str(spec.get("label", "{place}")).format(place=self._label(place))
-                key = "~" + norm(label)
-                self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
-                                                 "event-capture"))
-                self._claim(key, "duration", q.quantity, q.start, q.end, "text-duration-occupation")
+                self._duration(s, refs, events, q)
                 continue
             subject = self._subject_for_quantity(q.start, q.end, refs, events)
             if subject is None:
@@ -394,56 +738,81 @@ class _Walker:
             side, side_label = q.side, q.side_label
             if side is None and side_label is None and q.property != "proportion":
                 side, side_label = side_before(self.text, s.start, q.start, self.p, countries)
-            self._claim(subject, q.property, q.quantity, q.start, q.end, f"text-{q.property}",
-                        side=side, side_label=side_label)
+            part = self._part_of_event(s, q.start, q.end, self.part_words) or self._unnamed_event_before(s, q.start)
+            if part is not None:
+                # A figure of one day or phase, in a sentence about the whole event: kept as words only.
+                self._claim(subject, "statedFigure", q.quantity, q.start, q.end, "text-figure-of-a-part",
+                            side=side, side_label=side_label, scope=part)
+            else:
+                self._claim(subject, q.property, q.quantity, q.start, q.end, f"text-{q.property}",
+                            side=side, side_label=side_label)
             if q.property == "numberOfParticipants":
-                # "70,000 Iranian Army troops and Revolutionary Guards": the forces counted took part.
+                # "70,000 Iranian Army troops and Revolutionary Guards": the forces counted took part (in the
+                # whole event too, when the figure is of one of its phases).
                 for r in refs:
                     if r.kind == "mention" and q.start <= r.start < q.end and is_a(r.type, ["Organization"]) \
                             and r.key != subject:
                         self._claim(subject, "participant", EntityValue(r.key), q.start, q.end,
                                     "text-participants-counted")
 
-    def _relations(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
-                   quotes: list[tuple[int, int]]) -> None:
-        all_refs = sorted(refs + [e[0] for e in events], key=lambda r: r.start)
-        for prop, spec in (self.lex.get("relations") or {}).items():
-            phrases = tuple(spec.get("phrases") or ())
-            if not phrases:
-                continue
-            gap = int(spec.get("max_gap", 12))
-            stypes = spec.get("subject_types") or ["Entity"]
-            otypes = spec.get("object_types") or ["Entity"]
-            for m in word_re(phrases).finditer(self.text, s.start, s.end):
+    def _relations(self, c: SentenceContext) -> None:
+        s, refs, events, quotes = c.sentence, c.refs, c.events, c.quotes
+        outside = [r for r in sorted(refs + [e[0] for e in events], key=lambda r: r.start)
+                   if not any(a <= r.start < b for a, b in quotes)]
+        for rule in self.phrase_rules:
+            for m in rule.phrases.finditer(self.text, s.start, s.end):
                 # "commanded by X", "joined by X": the passive states the reverse (see relations.py).
                 if any(a <= m.start() < b for a, b in quotes) or re.match(r"\s+by\b", self.text[m.end():m.end() + 4]):
                     continue
-                before = [r for r in all_refs if r.end <= m.start() and is_a(r.type, stypes)
-                          and not any(a <= r.start < b for a, b in quotes)]
-                # Events minted from a verb are never objects: "launched an assault on X" does not
-                # say which assault on X it was.
-                after = [r for r in all_refs if r.start >= m.end() and is_a(r.type, otypes) and r.kind != "event"
-                         and not any(a <= r.start < b for a, b in quotes)]
-                if not before or not after:
-                    continue
-                a = before[0] if spec.get("subject") == "first" else before[-1]
-                b = after[0]
-                if spec.get("subject") != "first" and _words_between(self.text, a.end, m.start()) > gap:
-                    continue
-                if _words_between(self.text, m.end(), b.start) > gap + (1 if gap == 0 else 0):
-                    continue
-                if gap == 0 and not re.fullmatch(r"\s*(?:the\s+)?", self.text[m.end():b.start]):
-                    continue
-                for o in self._coordinated(b, after):
-                    if a.key == o.key:
-                        continue
-                    subj, obj = (o, a) if spec.get("reverse") else (a, o)
-                    self._claim(subj.key, prop, EntityValue(obj.key), min(a.start, m.start()),
-                                max(o.end, m.end()), f"text-relation-{prop}")
+                self._phrase_relation(rule, m, outside, s)
         self._apposition_roles(s, refs)
-        for rule in self.relation_rules:
-            for f in rule.find(self.text, s.start, s.end, refs):
+        for relation_rule in self.relation_rules:
+            for f in relation_rule.find(self.text, s.start, s.end, refs):
                 self._claim(f.subject, f.property, EntityValue(f.object), f.start, f.end, f.rule)
+
+    def _phrase_relation(self, rule: _PhraseRule, m: re.Match[str], refs: list[Ref], s: Sentence) -> None:
+        """"A <phrase> B": A the name before the phrase (or the sentence's first), B the name after it."""
+        before = [r for r in refs if r.end <= m.start() and is_a(r.type, rule.subject_types)]
+        # Events minted from a verb are never objects: "launched an assault on X" does not say which.
+        # Events minted from a verb are never objects, nor is a people ("Khorramshahr, the Iranians").
+        after = [r for r in refs if r.start >= m.end() and is_a(r.type, rule.object_types)
+                 and r.kind not in ("event", "demonym") and not is_a(r.type, rule.object_not)]
+        if not before or not after or _in_parentheses(self.text, s.start, m.start()):
+            return  # "the Shatt al-Arab (the Arvand Rud in Iran)": a parenthesis names, it states nothing
+        a = before[0] if rule.first else self._head_of_apposition(before[-1], refs, m.start(), s.start)
+        b = after[0]
+        if a is None or not is_a(a.type, rule.subject_types) or not self._phrase_gaps(rule, a, m, b):
+            return
+        if rule.not_in_list and _LIST_GOES_ON.match(self.text, b.end):
+            return
+        for o in self._coordinated(b, after):
+            if a.key != o.key:
+                subj, obj = (o, a) if rule.reverse else (a, o)
+                self._claim(subj.key, rule.property, EntityValue(obj.key), min(a.start, m.start()),
+                            max(o.end, m.end()), f"text-relation-{rule.name}")
+
+    def _phrase_gaps(self, rule: _PhraseRule, a: Ref, m: re.Match[str], b: Ref) -> bool:
+        """Whether few enough words stand between A and the phrase, and between the phrase and B (or a
+        class noun of `object_of`: "in the southwestern province of X")."""
+        if not rule.first and _words_between(self.text, a.end, m.start()) > rule.gap:
+            return False
+        between = self.text[m.end():b.start]
+        if rule.filler is not None and rule.filler.fullmatch(between):
+            return True
+        if _words_between(self.text, m.end(), b.start) > rule.gap + (1 if rule.gap == 0 else 0):
+            return False
+        return rule.gap != 0 or re.fullmatch(r"\s*(?:the\s+)?", between) is not None
+
+    def _head_of_apposition(self, ref: Ref, refs: list[Ref], at: int, lo: int) -> Ref | None:
+        """"The X Organisation, led by Y and based in Z, launched ...": a name that closes an apposition
+        in commas right before the phrase is not its subject; the name before the opening comma is."""
+        if not re.fullmatch(r"\s*,\s*", self.text[ref.end:at]):
+            return ref
+        opening = self.text.rfind(",", lo, ref.start)
+        if opening < 0:
+            return ref
+        head = [r for r in refs if r.end <= opening and not self.text[r.end:opening].strip()]
+        return head[-1] if head else None
 
     def _coordinated(self, first: Ref, candidates: list[Ref]) -> list[Ref]:
         """``first`` and the refs joined to it by "and" or a comma ("the X Army and the Y Corps")."""
@@ -469,10 +838,21 @@ class _Walker:
             if role and self.text[org.end] == " ":
                 self._claim(r.key, "memberOf", EntityValue(org.key), r.start, role.end(), "text-apposition-role")
 
-    def _quotations(self, s: Sentence, refs: list[Ref], quotes: list[tuple[int, int]]) -> None:
-        for said in self.said.read(s, refs, self._mentions_in(s), quotes):
+    def _quotations(self, c: SentenceContext) -> None:
+        for said in self.said.read(c.sentence, c.refs, self._mentions_in(c.sentence), c.quotes):
             self._claim(said.speaker, "quotation", TextValue(self.text[said.start:said.end]), said.start, said.end,
                         said.rule)
+
+    def _remember(self, r: Ref) -> None:
+        """The last name of each class, for "the city" and the like; a registry event's name also names
+        its place ("the liberation of X ... The city was freed": the city is X)."""
+        if r.kind == "mention" and is_a(r.type, ["Event"]):
+            for ident in places_in_name(r.label, self.p):
+                place_type = self.p.registry_types[ident]
+                for t in type_ancestors(place_type):
+                    self.last[t] = Ref(r.start, r.end, ident, place_type, ident, "anaphor")
+        for t in type_ancestors(r.type):
+            self.last[t] = r
 
     def walk(self) -> StatementResult:
         previous_end = 0
@@ -491,24 +871,62 @@ class _Walker:
             if s.section not in self.list_sections:
                 events = self._event_refs(s, refs, quotes)
                 dates = self._dates(s, refs, events, quotes)
-                skip = [(d.start, d.end) for d in dates] + quotes
-                self._quantities(s, refs, events, skip)
-                self._relations(s, refs, events, quotes)
-                self._quotations(s, refs, quotes)
+                context = SentenceContext(s, refs, events, quotes, [(d.start, d.end) for d in dates] + quotes)
+                for rule in self.sentence_rules:
+                    rule(context)
                 # A named event outranks one minted from a verb as what later sentences are about.
                 evs = self._named_events(refs) or [e[0] for e in events]
                 if evs:
                     self.last_event = max(evs, key=lambda r: r.start)
+                if self._named_events(refs):
+                    self.last_named = max(self._named_events(refs), key=lambda r: r.start)
             for r in refs:
                 if r.kind in ("mention", "anaphor"):
-                    for t in type_ancestors(r.type):
-                        self.last[t] = r
+                    self._remember(r)
         return self.out
 
 
 def extract_statements(doc: ParsedDocument, mentions: list[Mention], patterns: Patterns, ql: QuantityLexicon,
                        lexicon: Lexicon, topic: str | None, topic_type: str | None,
-                       topic_names: tuple[str, ...] = (), topic_places: tuple[str, ...] = ()) -> StatementResult:
+                       topic_names: tuple[str, ...] = (), topic_places: tuple[str, ...] = (),
+                       context_war: tuple[str, str] | None = None,
+                       combatants: frozenset[str] = frozenset()) -> StatementResult:
     """Claims stated by the running text of one document (``topic_names``: the names the infobox gives
     the topic, by which a sentence may open with it; ``topic_places``: where the infobox says it was)."""
-    return _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type, topic_names, topic_places).walk()
+    walker = _Walker(doc, mentions, patterns, ql, lexicon, topic, topic_type, topic_names, topic_places)
+    if context_war is not None:
+        walker.context_war = Ref(0, 0, context_war[0], "War", context_war[1], "anaphor")
+    walker.combatants = combatants
+    return walker.walk()
+
+
+def place_named_topic(doc: ParsedDocument, mentions: list[Mention], lexicon: Lexicon, topic: str | None,
+                      topic_type: str | None, topic_places: tuple[str, ...]) -> list[Mention]:
+    """"the X gas attack" in an article about an attack on X: the article's event, named by its place and
+    an event noun of its own kind. Such a name is a mention of the topic (and so one of its names)."""
+    if topic is None or not topic_places or topic_type is None:
+        return []
+    events = lexicon.get("events") or {}
+    nouns = [str(n) for spec in events.values() if is_a(topic_type, [str(spec.get("type"))])
+             for n in spec.get("nouns") or ()]
+    if not nouns:
+        return []
+    tail = re.compile(rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+(?:{_alt(nouns)})s?(?![\w-])")
+    out = []
+    for m in mentions:
+        if m.key in topic_places and re.search(r"(?i)\bthe\s+$", doc.text[max(0, m.start - 4):m.start]):
+            t = tail.match(doc.text, m.end)
+            if t:
+                text = doc.text[m.start:t.end()]
+                out.append(Mention(doc.doc_id, m.start, t.end(), text, topic_type, topic, "place-named-event"))
+    return out
+
+
+def places_in_name(name: str, patterns: Patterns) -> tuple[str, ...]:
+    """The registry places a name holds ("Chemical bombing of X", "the liberation of Y"): at every word
+    start, since the name as a whole may be the registry's name of the event itself."""
+    if patterns.registry is None:
+        return ()
+    starts = [m.start() for m in re.finditer(r"(?<!\w)\w", name)]
+    found = [patterns.registry_names.get(m.group(0)) for i in starts if (m := patterns.registry.match(name, i))]
+    return tuple(dict.fromkeys(i for i in found if i is not None and is_a(patterns.registry_types[i], ["Place"])))
