@@ -5,6 +5,7 @@ error naming its file and line."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +20,7 @@ from kg_builder.errors import ConfigError, InputError
 from kg_builder.evaluate import (
     GOLD_KINDS,
     EvalReport,
+    GoldQuantity,
     GraphFacts,
     PropertySpec,
     evaluate,
@@ -26,6 +28,7 @@ from kg_builder.evaluate import (
     parse_gold,
     read_graph_facts,
 )
+from kg_builder.models import Document, DocumentMeta
 from kg_builder.namespaces import GRAPH_INFERRED, entity_iri, source_graph
 from kg_builder.pipeline import build_graph
 
@@ -184,6 +187,62 @@ def test_ranges_match_by_both_bounds(table: dict[str, PropertySpec], facts: Grap
     assert _matched(report) == {"Q1": True, "Q2": True, "Q3": False, "Q4": False, "Q5": False}
 
 
+# A news text about another war whose figures are open-ended ("more than", "up to"), next to an exact
+# figure and a range of the same numbers: an open bound is matched by that bound alone.
+OPEN_NEWS = ("date 2017-11-10 A century ago the Battle of Passchendaele ended. More than 72,000 British soldiers "
+             "were killed in the battle. In all, 72,000 French soldiers were killed in the battle. Up to 500 German "
+             "soldiers were captured in the battle. Some 400–500 Turkish soldiers were captured in the battle.\n")
+
+
+@pytest.fixture(scope="module")
+def open_facts(settings: Settings) -> GraphFacts:
+    doc = Document("wire_passchendaele", "wire_passchendaele.txt", OPEN_NEWS,
+                   DocumentMeta(title="Passchendaele", kind="news", language="en", published="2017-11-10"))
+    dataset = build_graph(settings, [doc]).files["dataset.trig"]
+    return read_graph_facts(dataset, _demonyms(settings))
+
+
+def test_an_open_bound_is_parsed_as_one_bound(table: dict[str, PropertySpec]) -> None:
+    gold = parse_gold(_gold("O1 | wire | num | Battle of Passchendaele | killed | United Kingdom: >72,000 | q",
+                            "O2 | wire | num | Battle of Passchendaele | captured | Germany: < 500 | q"),
+                      "gold.tsv", table)
+    assert [(f.parsed, f.side) for f in gold.facts] == [
+        (GoldQuantity(amount=None, lower=Decimal(72000), upper=None), "United Kingdom"),
+        (GoldQuantity(amount=None, lower=None, upper=Decimal(500)), "Germany")]
+    assert [str(f.parsed) for f in gold.facts] == [">72000", "<500"]
+
+
+def test_a_lower_bound_matches_a_claim_of_that_lower_bound_only(table: dict[str, PropertySpec],
+                                                                 open_facts: GraphFacts) -> None:
+    report = _score(
+        table, open_facts,
+        "L1 | wire | num | Battle of Passchendaele | killed | United Kingdom: >72000 | More than 72,000 British",
+        "L2 | wire | num | Battle of Passchendaele | killed | >72000 | More than 72,000 British",
+        # "more than 72,000" states no amount, and "72,000" no lower bound
+        "L3 | wire | num | Battle of Passchendaele | killed | United Kingdom: 72000 | More than 72,000 British",
+        "L4 | wire | num | Battle of Passchendaele | killed | France: >72000 | 72,000 French soldiers",
+        "L5 | wire | num | Battle of Passchendaele | killed | United Kingdom: <72000 | More than 72,000 British",
+        "L6 | wire | num | Battle of Passchendaele | killed | United Kingdom: >70000 | More than 72,000 British",
+        "OK | wire | num | Battle of Passchendaele | killed | France: 72000 | 72,000 French soldiers",
+    )
+    assert _matched(report) == {"L1": True, "L2": True, "L3": False, "L4": False, "L5": False, "L6": False,
+                                "OK": True}
+
+
+def test_an_upper_bound_matches_a_claim_of_that_upper_bound_only(table: dict[str, PropertySpec],
+                                                                 open_facts: GraphFacts) -> None:
+    report = _score(
+        table, open_facts,
+        "U1 | wire | num | Battle of Passchendaele | captured | Germany: <500 | Up to 500 German soldiers",
+        # "some 400–500" has a lower bound too: it is a range, not "up to 500"
+        "U2 | wire | num | Battle of Passchendaele | captured | Turkey: <500 | Some 400–500 Turkish soldiers",
+        "U3 | wire | num | Battle of Passchendaele | captured | Germany: >500 | Up to 500 German soldiers",
+        "U4 | wire | num | Battle of Passchendaele | captured | Germany: 500 | Up to 500 German soldiers",
+        "OK | wire | num | Battle of Passchendaele | captured | Turkey: 400-500 | Some 400–500 Turkish soldiers",
+    )
+    assert _matched(report) == {"U1": True, "U2": False, "U3": False, "U4": False, "OK": True}
+
+
 def _moved_to_inferred(dataset: bytes, claim: str, doc: str) -> bytes:
     """The dataset with one claim's triples (and its annotation target) moved from its source graph
     into the inferred graph."""
@@ -242,7 +301,10 @@ def test_precision_lists_the_false_positives_of_exhaustive_documents(
     ("X1\tenc\trel\tBattle of Kestrel Ford\tcommander\tSaddam Hussein", "7 tab-separated columns"),
     ("X1\tenc\tfact\tBattle of Kestrel Ford\tcommander\tSaddam Hussein\tq", "unknown kind 'fact'"),
     ("X1\tenc\trel\tBattle of Kestrel Ford\tcommandr\tSaddam Hussein\tq", "property 'commandr'"),
-    ("X1\tenc\tnum\tBattle of Kestrel Ford\tstrength\tmany\tq", "not a number or a range"),
+    ("X1\tenc\tnum\tBattle of Kestrel Ford\tstrength\tmany\tq",
+     "is not a number, a range or an open bound (4500, 6000-15000, >1000)"),
+    ("X1\tenc\tnum\tBattle of Kestrel Ford\tstrength\t>\tq", "an open bound"),
+    ("X1\tenc\tnum\tBattle of Kestrel Ford\tstrength\t<>500\tq", "an open bound"),
     ("X1\tenc\tdate\tBattle of Kestrel Ford\tstartDate\t1984-02-30\tq", "not a real date"),
     ("X1\tenc\trel\t\tcommander\tSaddam Hussein\tq", "subject column is empty"),
     ("X1\t-\tconflict\tIraq\tkilled\tOK NOPE\tq", "'NOPE'"),

@@ -83,8 +83,8 @@ def test_hedges_become_bounds(seed_graph: Graph) -> None:
         SELECT ?quote ?approx WHERE { ?c a kgo:QuantityClaim ; kgo:quote ?quote ; kgo:approximate ?approx }"""))
     assert found[Literal("approximately 70,000 Iranian Army troops and Revolutionary Guards")].toPython() is True
     more = rows(seed_graph, """
-        SELECT ?lo ?hi WHERE { ?c kgo:quote ?q ; kgo:lowerBound ?lo . OPTIONAL { ?c kgo:upperBound ?hi }
-                               FILTER(STRSTARTS(?q, "more than 500 days")) }""")
+        SELECT ?lo ?hi WHERE { ?c kgo:quote ?q ; kgo:property kgo:duration ; kgo:lowerBound ?lo .
+                               OPTIONAL { ?c kgo:upperBound ?hi } FILTER(STRSTARTS(?q, "more than 500 days")) }""")
     assert more == [(Literal(500, datatype=XSD.integer), None)]
     nearly = rows(seed_graph, """
         SELECT ?hi WHERE { ?c kgo:quote ?q ; kgo:upperBound ?hi ; kgo:qualifier "nearly" }""")

@@ -4,9 +4,11 @@ deaths or participants. Texts about other wars and eras than the seeds'."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from kg_builder.config import Settings
 from kg_builder.extract import extract_document, make_extractor
-from kg_builder.models import Document, DocumentMeta
+from kg_builder.models import Document, DocumentMeta, Quantity
 from kg_builder.parse import parse_document
 
 
@@ -87,3 +89,28 @@ def test_a_scaled_figure_is_a_whole_number(settings: Settings) -> None:
     result = extract_document(parse_document(doc), make_extractor(settings))
     [value] = [c.value for c in result.claims if isinstance(c.value, Quantity)]
     assert value.amount == Decimal(2500000) and str(value.amount) == "2500000"
+
+
+def _values(settings: Settings, sentence: str) -> list[tuple[str, Quantity]]:
+    """(property, value) of each quantity claim of an article whose running text holds ``sentence``."""
+    text = _prose(sentence)
+    doc = Document("q", "q.txt", text, DocumentMeta(title="A text", kind="encyclopedia", language="en"))
+    result = extract_document(parse_document(doc), make_extractor(settings))
+    return [(c.property, c.value) for c in sorted(result.claims, key=lambda c: c.start)
+            if isinstance(c.value, Quantity)]
+
+
+def test_between_two_figures_is_a_range_like_a_dash(settings: Settings) -> None:
+    [(prop, value)] = _values(settings, "Between 400 and 500 Ruritanian soldiers were killed.")
+    assert prop == "numberOfDeaths"
+    assert value == Quantity(None, Decimal(400), Decimal(500), False, None)
+    assert _values(settings, "400–500 Ruritanian soldiers were killed.") == [(prop, value)]
+    assert _figures(settings, _prose("The garrison lost between 1,200 and 1,500 men killed.")) == [
+        ("numberOfDeaths", "between 1,200 and 1,500 men killed")]
+
+
+def test_between_two_years_is_no_count(settings: Settings) -> None:
+    assert _values(settings, "Between 1914 and 1918 millions died in the trenches.") == []
+    # "between" with no "and" after its figure opens no range: the figure is read as it stands.
+    values = _values(settings, "Fighting broke out between 300 soldiers and the militia.")
+    assert [(p, v.amount, v.lower, v.upper) for p, v in values] == [("numberOfParticipants", 300, None, None)]

@@ -1,0 +1,59 @@
+"""The phases of resolution, each on its own: registry names, text-stated aliases, people before
+places, person-name parts, and what the phases give together. Synthetic texts of other eras."""
+
+from __future__ import annotations
+
+from kg_builder.config import Settings
+from kg_builder.extract import DocumentExtraction, NameFact, extract_document, make_extractor
+from kg_builder.models import Document, DocumentMeta, Mention
+from kg_builder.parse import parse_document
+from kg_builder.resolve import (
+    _persons_before_places,
+    _registry_name_links,
+    _registry_norms,
+    _stated_alias_links,
+    resolve_entities,
+)
+
+
+def _extract(settings: Settings, text: str, doc_id: str) -> DocumentExtraction:
+    doc = Document(doc_id, f"{doc_id}.txt", text, DocumentMeta(title="T", kind="news", language="en"))
+    return extract_document(parse_document(doc), make_extractor(settings))
+
+
+def test_registry_names_link_uncurated_names_in_their_normal_form(settings: Settings) -> None:
+    norms = _registry_norms(settings.registry)
+    ident = norms["tehran"]
+    assert ("~tehran", ident) in _registry_name_links({"~tehran", "~zzyx"}, norms)
+    assert all(a != "~zzyx" for a, _ in _registry_name_links({"~tehran", "~zzyx"}, norms))
+
+
+def test_a_stated_alias_links_the_name_to_its_alias() -> None:
+    facts = [NameFact("d", "~northatlantictreatyorganization", "NATO", None, 0, 4)]
+    assert _stated_alias_links(facts) == [("~northatlantictreatyorganization", "~nato")]
+
+
+def test_people_before_places_demotes_a_gazetteer_place_named_like_a_person() -> None:
+    person = Mention("d", 0, 10, "Jeremy Moore", "Person", "~jeremymoore", "titled-person")
+    place = Mention("d", 20, 25, "Moore", "City", "~moore", "gazetteer-place")
+    elsewhere = Mention("e", 0, 5, "Moore", "City", "~moore", "gazetteer-place")
+    out = _persons_before_places([person, place, elsewhere])
+    assert (out[1].type, out[1].rule) == ("Entity", "single-name")
+    assert out[2] == elsewhere  # another document names no such person
+
+
+def test_a_short_name_is_tied_to_the_full_name_of_its_document(settings: Settings) -> None:
+    x = _extract(settings, "Admiral Horatio Nelson led the fleet at Trafalgar in 1805. Nelson was killed.", "n")
+    corpus = resolve_entities([x], settings.registry)
+    nelson = next(e for e in corpus.entities if e.label == "Horatio Nelson")
+    assert {m.key for m in corpus.mentions if m.text == "Nelson"} == {nelson.key}
+
+
+def test_the_phases_together_are_deterministic(settings: Settings) -> None:
+    xs = [_extract(settings, "General Ulysses Grant took Vicksburg in 1863. Grant moved to Chattanooga.", "a"),
+          _extract(settings, "The Army of the Tennessee marched towards Atlanta in 1864.", "b")]
+    first, second = resolve_entities(xs, settings.registry), resolve_entities(list(reversed(xs)), settings.registry)
+    assert first.entities == second.entities
+    types = {e.label: e.types[0] for e in first.entities}
+    assert types["Army of the Tennessee"] == "MilitaryUnit"
+    assert types["Atlanta"] == "City"

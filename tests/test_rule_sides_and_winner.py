@@ -1,0 +1,82 @@
+"""Which side a figure is of, and who won. Two peoples counted together ("72,000 British and South African
+soldiers") are no one side: the figure keeps their words as its side label and names no side entity. An
+infobox's "Decisive X victory" names a winner only when X's country is one of the infobox's combatants.
+Texts about the First World War and the Franco-Prussian War, read with the real ontology, registry and
+lexicon; each rule also has texts where it must not fire, because a wrong fact is worse than a missing
+one."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kg_builder.config import Settings
+from kg_builder.extract import DocumentExtraction, extract_document, make_extractor
+from kg_builder.models import Document, DocumentKind, DocumentMeta, EntityValue, Quantity
+from kg_builder.parse import parse_document
+
+PASSCHENDAELE = "The Battle of Passchendaele ended in November 1917. "
+
+
+def extract(settings: Settings, text: str, kind: DocumentKind = "news") -> DocumentExtraction:
+    title = "Battle of Sedan" if kind == "encyclopedia" else "Wire report"
+    doc = Document("doc", "doc.txt", text, DocumentMeta(title=title, kind=kind, language="en"))
+    return extract_document(parse_document(doc), make_extractor(settings))
+
+
+def _deaths(settings: Settings, sentence: str) -> list[tuple[str | None, str | None, Quantity]]:
+    """(side, side label, value) of the deaths claims of a text about the battle."""
+    result = extract(settings, PASSCHENDAELE + sentence)
+    return [(c.side, c.side_label, c.value) for c in result.claims
+            if c.property == "numberOfDeaths" and isinstance(c.value, Quantity)]
+
+
+MORE_THAN_72000 = Quantity(amount=None, lower=Decimal(72000), qualifier="more than")
+
+
+# -- two peoples counted together are no one side -------------------------------------------------------
+
+def test_two_peoples_counted_together_are_no_side(settings: Settings) -> None:
+    # One people of the registry and one it does not know.
+    deaths = _deaths(settings, "The memorial names more than 72,000 British and South African soldiers who died "
+                               "in the battle.")
+    assert deaths == [(None, "British and South African", MORE_THAN_72000)]
+    # Two peoples of the registry: still no one side.
+    deaths = _deaths(settings, "More than 72,000 British and French soldiers died in the battle.")
+    assert deaths == [(None, "British and French", MORE_THAN_72000)]
+
+
+def test_one_people_is_the_side_of_its_figure(settings: Settings) -> None:
+    deaths = _deaths(settings, "The memorial names more than 72,000 British soldiers who died in the battle.")
+    assert deaths == [("united-kingdom", "British", MORE_THAN_72000)]
+
+
+# -- the infobox's winner ---------------------------------------------------------------------------------
+
+def _infobox(result: str, *combatants: str) -> str:
+    fields = "".join(f"- Combatant{n}: {name}\n" for n, name in enumerate(combatants, 1))
+    return (f"= Battle of Sedan =\n\nInfobox\n- Conflict: Battle of Sedan\n- Date: 1–2 September 1870\n"
+            f"- Result: {result}\n{fields}\nThe Battle of Sedan was fought in 1870.\n")
+
+
+def _winners(settings: Settings, text: str) -> list[tuple[str, str, str]]:
+    result = extract(settings, text, "encyclopedia")
+    return [(c.subject, c.value.key, c.rule) for c in result.claims
+            if c.property == "winner" and isinstance(c.value, EntityValue)]
+
+
+def test_a_victory_of_a_combatants_people_names_the_winner(settings: Settings) -> None:
+    text = _infobox("Decisive German victory", "Germany", "France")
+    assert _winners(settings, text) == [("~battleofsedan", "germany", "infobox-result-winner")]
+
+
+def test_a_victory_of_a_people_that_is_no_combatant_names_no_winner(settings: Settings) -> None:
+    # The sides are entities of their own: "German victory" does not say which of them won.
+    assert _winners(settings, _infobox("Decisive German victory", "North German Confederation",
+                                       "Second French Empire")) == []
+    # France is a country of the registry, but not one of this infobox's combatants.
+    assert _winners(settings, _infobox("Decisive French victory", "Germany", "United Kingdom")) == []
+
+
+def test_a_result_that_is_no_victory_names_no_winner(settings: Settings) -> None:
+    assert _winners(settings, _infobox("French defeat", "Germany", "France")) == []
+    assert _winners(settings, _infobox("Inconclusive", "Germany", "France")) == []
