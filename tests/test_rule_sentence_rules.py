@@ -155,3 +155,13 @@ def test_a_reference_marker_is_no_number_and_a_number_word_counts(settings: Sett
     # "one of" is no count of one.
     assert not [c for c in extract(settings, "Operation Barbarossa was launched on 22 June 1941. One of the "
                                              "soldiers died.").claims if isinstance(c.value, Quantity)]
+
+
+# -- a one-word name after a style ------------------------------------------------------------------------
+
+def test_a_one_word_name_after_a_style_keeps_the_style_and_other_titles_stay_out(settings: Settings) -> None:
+    text = ("At Blenheim in 1704, Prince Eugene led the imperial army, and General John Churchill commanded the "
+            "allied left. Emperor Leopold was not present.")
+    persons = {m.text for m in extract(settings, text).mentions if m.type == "Person"}
+    assert {"Prince Eugene", "John Churchill", "Emperor Leopold"} <= persons
+    assert not persons & {"Eugene", "General John Churchill", "Leopold"}

@@ -107,6 +107,7 @@ _QUANTITIES = Record({
 
 EXTRACTION = Record({
     "person_titles": WORDS,
+    "styles": WORDS,
     "title_abbreviations": MapOf(TEXT),
     "person_status": Record({"after": MapOf(TEXT), "before": MapOf(TEXT)}),
     "name_particles": WORDS,

@@ -175,6 +175,7 @@ class Patterns:
     event_heads: dict[str, str]
     titles: PersonTitles
     name_ends: dict[str, str] = field(default_factory=dict)  # last word of a name -> its class ("War")
+    styles: frozenset[str] = frozenset()  # titles a one-word name is known by ("Prince William")
     names: NameTypes = field(default_factory=lambda: NameTypes())  # ontology/types.yaml
 
 
@@ -390,6 +391,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
         event_heads=heads,
         titles=person,
         name_ends={str(k): str(v) for k, v in (lexicon.get("name_ends") or {}).items()},
+        styles=frozenset(lexicon.words("styles")),
         names=_compile_name_types(lexicon, g.name, ontology_dir),
     )
 
@@ -452,8 +454,18 @@ def _titled_people(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]
         s, e = _strip_name(text, m.start("name"), m.end("name"), p)
         # "Queen Anne's War", "King Philip's War": named after the person, not the person.
         if e > s and not _possessive_name_end(text[s:e], p):
-            out.append(_unknown(s, e, text, "Person", "titled-person", 80))
+            out.append(_unknown(_styled_start(text, m.start(), s, e, p), e, text, "Person", "titled-person", 80))
     return out
+
+
+def _styled_start(text: str, title_start: int, s: int, e: int, p: Patterns) -> int:
+    """Where the name starts: "Prince William", "King Hussein" (a one-word name after a style of the
+    lexicon's `styles`) is known by the style with it, since a lone given name names nobody; other
+    titles stay out of the name ("General X Y" is X Y)."""
+    m = re.search(r"(\S+)\s+$", text[title_start:s])
+    if len(text[s:e].split()) == 1 and m and m.group(1) in p.styles:
+        return title_start + m.start(1)
+    return s
 
 
 def _possessive_name_end(label: str, p: Patterns) -> bool:
