@@ -165,3 +165,26 @@ def test_a_one_word_name_after_a_style_keeps_the_style_and_other_titles_stay_out
     persons = {m.text for m in extract(settings, text).mentions if m.type == "Person"}
     assert {"Prince Eugene", "John Churchill", "Emperor Leopold"} <= persons
     assert not persons & {"Eugene", "General John Churchill", "Leopold"}
+
+
+# -- dates ----------------------------------------------------------------------------------------------
+
+def test_a_date_next_to_a_month_may_be_medieval(settings: Settings) -> None:
+    text = "Henry V landed in Normandy and fought the Battle of Agincourt on 25 October 1415."
+    assert (key("Battle of Agincourt"), "pointInTime", "1415-10-25") in facts(extract(settings, text), "pointInTime")
+
+
+def test_a_named_event_right_before_a_date_has_that_date(settings: Settings) -> None:
+    text = ("The Battle of Sedan was fought in 1870. The Army of Chalons was defeated at the Battle of Beaumont "
+            "on 30 August 1870.")
+    dated = facts(extract(settings, text), "pointInTime", "startTime")
+    assert (key("Battle of Beaumont"), "pointInTime", "1870-08-30") in dated
+    assert not {f for f in dated if f[0] == key("Battle of Sedan") and f[2] == "1870-08-30"}
+
+
+def test_a_word_of_a_life_takes_only_the_dates_next_to_it(settings: Settings) -> None:
+    text = ("Veterans marked the Battle of the Somme. When the offensive was halted on 18 November 1916, more "
+            "than one million men had been killed or wounded.")
+    assert (key("Battle of the Somme"), "endTime", "1916-11-18") in facts(extract(settings, text), "endTime")
+    died = "Veterans marked the Battle of the Somme. General Ward was killed on 18 November 1916 near the river."
+    assert not facts(extract(settings, died), "endTime", "pointInTime", "startTime")

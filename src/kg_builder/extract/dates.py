@@ -22,7 +22,10 @@ __all__ = ["DateMention", "date_bounds", "find_dates"]
 _MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
 _MONTH = "(?:" + "|".join(_MONTHS) + ")"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])"
-_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+# A year next to a month, or after "in", may be any of 1000-2099 (Agincourt, 25 October 1415); a year
+# range alone ("1914–1918") only 1500-2099, since "1200–1300" is more often a count.
+_YEAR = r"(?:1\d\d\d|20\d\d)"
+_RANGE_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _DASH = r"\s*(?:–|—|-|to|until|till)\s*"
 
 _DMY = rf"(?P<d{{n}}>{_DAY})\s+(?P<m{{n}}>{_MONTH}),?\s+(?P<y{{n}}>{_YEAR})"
@@ -57,7 +60,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # April – May 1982
     ("m-my", re.compile(rf"\b(?P<m1>{_MONTH}){_DASH}(?P<m2>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     # 1914–1918 (a dash between two years; "to" is left out: "from 1,914 to 1,918 men" is no range)
-    ("y-y", re.compile(rf"(?<![\d,.])(?P<y1>{_YEAR})\s*[–—-]\s*(?P<y2>{_YEAR})(?![\d,.])")),
+    ("y-y", re.compile(rf"(?<![\d,.])(?P<y1>{_RANGE_YEAR})\s*[–—-]\s*(?P<y2>{_RANGE_YEAR})(?![\d,.])")),
     ("dmy", re.compile(rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH}),?\s+(?P<y>{_YEAR})\b")),
     ("mdy", re.compile(rf"\b(?P<m>{_MONTH})\s+(?P<d>{_DAY}),\s*(?P<y>{_YEAR})\b")),
     ("my", re.compile(rf"\b(?P<m>{_MONTH})\s+(?:of\s+)?(?P<y>{_YEAR})\b")),

@@ -74,6 +74,10 @@ _OPENS_APPOSITION = re.compile(r",\s+(?:in|of|near|on|north of|south of|east of|
 _COUNTED_OBJECT = re.compile(r"\s+(?:[a-z]+\s+)?\d{1,3}(?:,\d{3})*(?![\d,])\s+[a-z]")
 
 
+# Between an event's name and its date: "on", "in", a comma ("the Battle of X, on 30 August").
+_DATE_AFTER_NAME = re.compile(r",?\s+(?:on|in)\s+|\s*\(\s*")
+
+
 def _in_parentheses(text: str, lo: int, at: int) -> bool:
     """Whether a position of a sentence stands inside a parenthesis that closes later: the last "(" before
     it is not closed before it (sources leave some unclosed: then it is not inside)."""
@@ -615,12 +619,13 @@ class _Walker:
                  if not any(a <= d.start < b for a, b in quotes)]
         if not dates:
             return dates
-        sentence = self.text[s.start:s.end]
-        if self.anniversary.search(sentence) or self.life.search(sentence):
+        if self.anniversary.search(self.text, s.start, s.end):
             self.out.unattached_dates += len(dates)
             return dates
         for d in dates:
-            found = self._date_subject(s, refs, events, d)
+            # "X was killed on 5 May": a date next to a word of a life is a person's, not an event's.
+            near_life = self.life.search(self.text, max(s.start, d.start - 40), min(s.end, d.end + 40))
+            found = None if near_life else self._date_subject(s, refs, events, d)
             if found is None:
                 self.out.unattached_dates += 1
                 continue
@@ -671,6 +676,10 @@ class _Walker:
         if sw is not None and named and not closer_verb:
             after = [r for r in named if r.start >= sw.end()] or named
             return min(after, key=lambda r: abs(r.start - sw.end())), "startTime", None
+        # "defeated at the Battle of Beaumont on 30 August 1870": a named event right before its date.
+        adjacent = [r for r in named if r.kind == "mention" and _DATE_AFTER_NAME.fullmatch(self.text, r.end, d.start)]
+        if adjacent and not d.is_range:
+            return adjacent[-1], "pointInTime", None
         for want_verb in (True, False):
             cands = [e for e in here if e[2] == want_verb]
             if cands:
