@@ -188,3 +188,30 @@ def test_a_word_of_a_life_takes_only_the_dates_next_to_it(settings: Settings) ->
     assert (key("Battle of the Somme"), "endTime", "1916-11-18") in facts(extract(settings, text), "endTime")
     died = "Veterans marked the Battle of the Somme. General Ward was killed on 18 November 1916 near the river."
     assert not facts(extract(settings, died), "endTime", "pointInTime", "startTime")
+
+
+# -- events a noun or verb states ---------------------------------------------------------------------------
+
+def test_a_siege_named_after_its_city_starts_when_a_verb_says_so(settings: Settings) -> None:
+    text = ("Krakow - Veterans remembered the siege of Warsaw on Saturday. German forces encircled the city "
+            "in September 1939. The siege lasted 20 days.")
+    result = extract(settings, text)
+    siege = next(m.key for m in result.mentions if m.text == "Warsaw")
+    assert siege == key("Warsaw")
+    assert (key("Siege of Warsaw"), "startTime", "1939-09") in facts(result, "startTime")
+    assert any(c.subject == key("Siege of Warsaw") and c.property == "duration" for c in result.claims)
+
+
+def test_a_distance_in_time_is_no_duration(settings: Settings) -> None:
+    text = ("Krakow - Veterans remembered the siege of Warsaw on Saturday, eighty years after the "
+            "siege began.")
+    assert not [c for c in extract(settings, text).claims if c.property == "duration"]
+
+
+def test_several_events_or_an_unnamed_one_give_no_figure_to_the_event_of_the_place(settings: Settings) -> None:
+    text = ("Krakow - Veterans remembered the siege of Warsaw on Saturday. Two of the deadliest attacks "
+            "struck the old town. A second attack on 25 September 1939 killed 400.")
+    result = extract(settings, text)
+    assert not [c for c in result.claims if c.property == "numberOfDeaths"]
+    untyped = [c for c in result.claims if c.property == "statedFigure"]
+    assert [c.scope for c in untyped] == ["A second attack"]

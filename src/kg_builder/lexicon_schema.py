@@ -138,6 +138,7 @@ EXTRACTION = Record({
     "end_words": WORDS,
     "during_words": WORDS,
     "result_phrases": WORDS,
+    "time_distance_words": WORDS,
     "combat": Record({"verbs": WORDS, "force_nouns": WORDS}),
     "part_words": WORDS,
     "phase_words": WORDS,

@@ -78,6 +78,11 @@ _COUNTED_OBJECT = re.compile(r"\s+(?:[a-z]+\s+)?\d{1,3}(?:,\d{3})*(?![\d,])\s+[a
 _DATE_AFTER_NAME = re.compile(r",?\s+(?:on|in)\s+|\s*\(\s*")
 
 
+def _is_singular(word: str, spec: dict[str, Any]) -> bool:
+    """Whether an event noun is one of the lexicon's as written (not a plural "attacks")."""
+    return word.casefold() in {str(n).casefold() for n in spec.get("nouns") or ()} or not word.endswith("s")
+
+
 def _in_parentheses(text: str, lo: int, at: int) -> bool:
     """Whether a position of a sentence stands inside a parenthesis that closes later: the last "(" before
     it is not closed before it (sources leave some unclosed: then it is not inside)."""
@@ -212,9 +217,14 @@ class _Walker:
         self.event_nouns = re.compile(
             rf"(?i)\b(?P<event>(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_alt(nouns)}))\s+(?:by|of)\s+"
             rf"(?:[a-z]+\s+){{0,2}}$") if nouns else None  # a hedge may stand before the number ("about")
+        self.indefinite_event = re.compile(
+            rf"(?<![\w-])(?:[Aa]|[Aa]n)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_alt(nouns)})(?![\w-])") if nouns else None
         part, phase = lexicon.words("part_words"), lexicon.words("phase_words")
         self.phase_words = word_re(phase) if phase else None
         self.part_words = word_re(part + phase) if part or phase else None
+        distance = lexicon.words("time_distance_words")
+        # The number, its unit of time, then the word: "twenty years after", "two days later".
+        self.time_distance = re.compile(rf"\S+\s+\S+\s+(?:{_alt(list(distance))})(?![\w-])") if distance else None
         results = lexicon.words("result_phrases")
         self.result_words = word_re(results) if results else None
         combat = lexicon.words("combat", "verbs")
@@ -374,6 +384,8 @@ class _Walker:
         # The words must stand near the figure: "two days of fighting" in a sentence that also says
         # "besieged" is no length of the siege.
         near = self.text[max(s.start, q.start - 60):min(s.end, q.end + 40)]
+        if self.time_distance is not None and self.time_distance.match(self.text, q.start):
+            return  # "twenty years after the war began": a distance in time, no length of anything
         for name, spec in self.durations.items():
             if not word_re(tuple(spec.get("words") or ())).search(near):
                 continue
@@ -502,7 +514,7 @@ class _Walker:
         definite = place is None and not is_verb and re.search(
             r"(?<![\w-])[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}$", before) is not None
         same_kind = self.last_of_kind.get(kind)
-        if definite and same_kind is not None:
+        if definite and same_kind is not None and _is_singular(m.group(0), spec):
             # "The siege lasted 1,425 days": the siege the text has stated before ("the siege of X").
             return Ref(m.start(), m.end(), same_kind.key, same_kind.type, same_kind.label, "anaphor")
         named_before = [r for r in self._named_events(refs) if r.end <= m.start()] or \
@@ -525,7 +537,8 @@ class _Walker:
             # operation fought there: the article's own event, not a second one. (The label is kept for
             # the events it ends: "the recapture of X" still ends the occupation of X.)
             return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label or self.topic, "event")
-        if place is None or label is None:
+        # "Two of the deadliest attacks": several events are no one event of a place.
+        if place is None or label is None or (not is_verb and not _is_singular(m.group(0), spec)):
             return None
         if self.topic and place.key in self.topic_places and is_a(self.topic_type or "", [str(spec.get("type"))]):
             # "this assault to X" in an article about an attack on X: the article's own event.
@@ -581,7 +594,12 @@ class _Walker:
         if self.event_nouns is None:
             return None
         m = self.event_nouns.search(self.text, max(s.start, at - 60), at)
-        return m.group("event") if m else None
+        if m:
+            return m.group("event")
+        # "a second attack on 28 August 1995 killed 43": the figure of the unnamed event its clause opens with.
+        lo, _ = self._clause(s, at, at)
+        m = self.indefinite_event.search(self.text, lo, at) if self.indefinite_event is not None else None
+        return m.group(0) if m else None
 
     def _part_of_event(self, s: Sentence, a: int, b: int, words: re.Pattern[str] | None) -> str | None:
         """The words of the clause that make a figure or date one of a part of the event ("on the first
