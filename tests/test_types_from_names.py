@@ -120,7 +120,7 @@ def test_a_possessive_of_a_person_stays_the_person(settings: Settings) -> None:
     mentions = _extract(settings, "Marshal Bazaine fell back on Metz. Bazaine's Army of the Rhine was trapped "
                                   "there, and Emperor Napoleon's army surrendered at Sedan.").mentions
     found = {(m.text, m.type) for m in mentions}
-    assert {("Bazaine", "Person"), ("Army of the Rhine", "MilitaryUnit"), ("Napoleon", "Person")} <= found
+    assert {("Bazaine", "Person"), ("Army of the Rhine", "MilitaryUnit"), ("Emperor Napoleon", "Person")} <= found
     assert not [m for m in mentions if "'" in m.text]
 
 
@@ -162,3 +162,21 @@ def test_the_given_names_come_from_the_ontology_not_a_frequency(tmp_path: Path) 
 def test_the_first_word_of_a_country_is_no_given_name(settings: Settings) -> None:
     types = _types(settings, "The Viet Minh held the valley in 1954.")
     assert types["Viet Minh"] == "Entity"
+
+
+def test_capitalised_words_before_a_peoples_noun_or_inside_a_quotation_are_no_name(settings: Settings) -> None:
+    text = ('More than 72,000 South African soldiers died. His signal ended: "We held the line. God Save the '
+            'Queen." The Red Cross Society then arrived.')
+    names = set(_types(settings, text))
+    assert "Red Cross Society" in names
+    assert not names & {"South African", "God Save the Queen"}
+
+
+def test_a_numeral_after_the_word_that_names_a_war(settings: Settings) -> None:
+    assert _types(settings, "The Battle of Midway was a major battle of World War II.")["World War II"] == "War"
+
+
+def test_a_name_given_as_a_name_has_its_other_name_after_or(settings: Settings) -> None:
+    text = "In July 1943 the Wehrmacht launched an offensive it called Operation Citadel, or Zitadelle, near Kursk."
+    facts = {(f.key, f.name) for f in _extract(settings, text).names}
+    assert ("~operationcitadel", "Zitadelle") in facts

@@ -177,6 +177,7 @@ TYPES_FILE = Record({
     "name_openers": MapOf(TYPES),
     "class_nouns": Record({t: WORDS for t in ENTITY_TYPES}),
     "given_names": Record({"not_given_names": WORDS, "not_person_heads": WORDS}),
+    "modifier_nouns": WORDS,
     "place_context": Record({"words": WORDS, "modifiers": WORDS, "modifier_suffixes": WORDS,
                              "not_place_names": WORDS}),
 })

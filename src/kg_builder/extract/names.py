@@ -18,6 +18,7 @@ from typing import Any
 from .. import gazetteer
 from ..config import Lexicon, find_root
 from ..models import Mention, ParsedDocument, Registry
+from ..parse import quote_spans
 
 __all__ = ["NameFact", "Patterns", "PersonTitles", "compile_patterns", "find_mentions", "find_name_facts", "norm",
            "script_of"]
@@ -192,6 +193,7 @@ class NameTypes:
     not_person_heads: frozenset[str] = frozenset()
     place_context: re.Pattern[str] | None = None  # "in", "south of": a name follows at its end
     not_place_names: frozenset[str] = frozenset()  # "East", "Central": no place after a place word
+    modifier_nouns: re.Pattern[str] | None = None  # "South African soldiers": the words before are no name
 
     def head_type(self, label: str) -> str | None:
         """The class the first word or the head word of a name of two words or more gives: "Mount X",
@@ -237,6 +239,8 @@ def _compile_name_types(lexicon: Lexicon, name: str, ontology_dir: Path | None =
         given=_given_names(given, ontology_dir),
         not_person_heads=frozenset(given.get("not_person_heads") or ()),
         not_place_names=frozenset(lexicon.words("types", "place_context", "not_place_names")),
+        modifier_nouns=re.compile(rf"\s+(?:{_alternation(list(adjectival))})(?![\w-])") if (
+            adjectival := lexicon.words("types", "modifier_nouns")) else None,
         place_context=re.compile(rf"(?<![\w-])(?i:{_alternation(context)})\s+(?:{modifier}\s+)?(?={_CAP})")
         if context else None,
     )
@@ -560,6 +564,15 @@ def _speakers(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
     return out
 
 
+def _not_a_name(text: str, s: int, e: int, lo: int, hi: int, p: Patterns) -> bool:
+    """Capitalised words that nothing types and that are no name: an adjective before a people's noun
+    ("South African soldiers", "Bosnian Serb forces"), or words inside a quotation ("God Save the
+    Queen"), which a speaker says rather than names."""
+    if p.names.modifier_nouns is not None and p.names.modifier_nouns.match(text, e):
+        return True
+    return any(a <= s < b for a, b in quote_spans(text, lo, hi))
+
+
 def _capitalised(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
     """Any run of capitalised words; a lone word only if resolution later ties it to a known name."""
     out: list[_Candidate] = []
@@ -571,7 +584,11 @@ def _capitalised(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
         words = label.split()
         if _cap_words(label, p) >= 2 and words[0] not in p.demonyms and words[-1] not in p.demonyms:
             # "Korean War", "Tet Offensive": the last word of a name may say what it names.
-            type_ = p.name_ends.get(words[-1]) or ("Person" if _is_person_name(label, p) else "Entity")
+            # "World War II": a numeral after the word that says what the name names.
+            end = words[-2] if len(words) > 2 and re.fullmatch(r"[IVX]+|\d+", words[-1]) else words[-1]
+            type_ = p.name_ends.get(end) or ("Person" if _is_person_name(label, p) else "Entity")
+            if type_ == "Entity" and _not_a_name(text, s, e, lo, hi, p):
+                continue
             out.append(_unknown(s, e, text, type_, "capitalised-name", 10))
         elif label not in p.not_names and re.fullmatch(_CAPWORD, label):
             # A single word: kept only if resolution ties it to a known name (a surname, an acronym).
@@ -737,6 +754,9 @@ def find_mentions(doc: ParsedDocument, spans: list[tuple[int, int]], patterns: P
 
 _ACRONYM = re.compile(r"\s*\((?P<name>[A-Z][A-Z0-9]{1,7})\)")
 _NON_LATIN = re.compile(r"\s*[\"”’]?\s*\((?P<name>[^\x00-\x7F(][^,;)]*?)\s*[,;)]")
+# "an offensive it called X, or Y": a name given as a name, then its other name after "or".
+_CALLED = re.compile(r"(?:called|code-?named|named|known\s+as)\s+$")
+_OR_NAME = re.compile(r",?\s+or\s+(?:the\s+)?(?P<name>[A-ZÀ-Þ][^,;()]*?)\s*(?=[,;.)(]|\s+(?:and|was|is|were)\b)")
 _KNOWN_AS = re.compile(
     r"\s*(?:,\s*also\s+known|\(\s*(?:also\s+)?known)(?:\s+in\s+[A-Z]\w+)?\s+as\s+(?:the\s+)?"
     r"(?P<name>[A-ZÀ-Þ][^,;()]*?)(?:\s+in\s+[A-Z]\w+)?\s*(?=[,;)(]|\s+(?:was|is|were)\b)"
@@ -759,7 +779,8 @@ def find_name_facts(doc: ParsedDocument, mentions: list[Mention], lexicon: Lexic
         if a and a.group("name") not in status_marks and not (m.rule == "infobox" and m.type == "Person"):
             facts.append(NameFact(doc.doc_id, m.key, a.group("name"), None, m.end + a.start("name"),
                                   m.end + a.end("name")))
-        k = _KNOWN_AS.match(tail)
+        k = _KNOWN_AS.match(tail) or (_OR_NAME.match(tail) if _CALLED.search(text, max(0, m.start - 16), m.start)
+                                       else None)
         if k:
             facts.append(NameFact(doc.doc_id, m.key, k.group("name").strip(), None, m.end + k.start("name"),
                                   m.end + k.end("name")))
