@@ -57,3 +57,22 @@ def test_the_phases_together_are_deterministic(settings: Settings) -> None:
     types = {e.label: e.types[0] for e in first.entities}
     assert types["Army of the Tennessee"] == "MilitaryUnit"
     assert types["Atlanta"] == "City"
+
+
+def test_an_event_only_a_verb_states_is_not_minted_but_the_place_keeps_what_the_verb_said(
+        settings: Settings) -> None:
+    def resolved(text: str) -> tuple[set[str], set[tuple[str, str]]]:
+        doc = Document("w", "w.txt", text, DocumentMeta(title="Wire", kind="news", language="en"))
+        corpus = resolve_entities([extract_document(parse_document(doc), make_extractor(settings))],
+                                  settings.registry)
+        return {e.label for e in corpus.entities}, {(c.subject, c.property) for c in corpus.claims}
+
+    labels, claims = resolved("Bonn was freed on 9 March 1945 by American troops.")
+    assert "Liberation of Bonn" not in labels
+    assert ("bonn", "recapturedOn") in claims
+    # An event noun names the event: "the siege of Warsaw" is one.
+    labels, _ = resolved("Krakow - Veterans remembered the siege of Warsaw, which began in September 1939.")
+    assert "Siege of Warsaw" in labels
+    # A verb-stated event the registry knows is the registry's.
+    _, claims = resolved("Khorramshahr was recaptured on 24 May 1982.")
+    assert ("battle-of-khorramshahr-1982", "pointInTime") in claims

@@ -293,6 +293,17 @@ def _referenced(groups: _Groups, mentions: list[Mention], claims: list[Claim],
     return referenced
 
 
+def _stated_only(groups: _Groups, mentions: list[Mention], hints: list[EntityHint]) -> set[str]:
+    """Events that only a verb of the lexicon's event patterns stated ("X was recaptured", "the town
+    fell"), that no document names (by a name or an event noun: "the siege of Y") and the registry does
+    not know: not minted as entities, since a verb names no event; their claims go with them (what the
+    verb said of the place stays, as the place's claims)."""
+    named = {groups.find(m.key) for m in mentions}
+    by_verb = {groups.find(h.key) for h in hints if h.rule.endswith("-verb")}
+    other = {groups.find(h.key) for h in hints if not h.rule.endswith("-verb")}
+    return {root for root in by_verb - named - other if groups.curated.get(root) is None}
+
+
 def _curated_closure(referenced: set[str], groups: _Groups, reg: dict[str, RegistryEntry]) -> set[str]:
     """Registry places and events that referenced entities sit in, so "located in" chains are whole."""
     needed: set[str] = {cid for r in referenced if (cid := groups.curated[r])}
@@ -389,9 +400,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
 
     The phases, in order: people before places (a gazetteer's place that the document names a person
     by is none), registry names, text-stated aliases, person-name parts (short names tied to full
-    names); then each group becomes an entity, and gazetteers give uncurated places their GeoNames id.
-    Events are not resolved by place and time yet: two names of one event are one entity only when
-    a phase above ties them."""
+    names); then each group becomes an entity, except events only a verb stated that nothing names
+    (`_stated_only`), and gazetteers give uncurated places their GeoNames id. Events are not resolved by
+    place and time yet: two names of one event are one entity only when a phase above ties them."""
     reg = registry.by_id()
     groups = _Groups(set(reg))
     mentions = _persons_before_places([m for x in extractions for m in x.mentions])
@@ -415,7 +426,7 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
     for k in sorted(groups.parent):
         members[groups.find(k)].append(k)
     names = _group_names(groups, mentions, hints, facts, types)
-    referenced = _referenced(groups, mentions, claims, types)
+    referenced = _referenced(groups, mentions, claims, types) - _stated_only(groups, mentions, hints)
     for needed in _curated_closure(referenced, groups, reg):
         groups.add(needed)
         referenced.add(groups.find(needed))

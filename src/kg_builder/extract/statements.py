@@ -545,7 +545,10 @@ class _Walker:
             return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label, "event")
         key = "~" + norm(label)
         type_ = str(spec.get("type", "Event"))
-        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}"))
+        # A verb states that something happened ("X was recaptured"), a noun names it ("the siege of X"):
+        # resolution mints an event a verb alone stated only when a name or the registry knows it.
+        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_,
+                                         f"event-{kind}" + ("-verb" if is_verb else "")))
         self.event_places[(m.start(), m.end())] = place
         ref = Ref(m.start(), m.end(), key, type_, label, "event")
         self.last_of_kind[kind] = ref
