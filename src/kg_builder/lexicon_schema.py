@@ -103,6 +103,7 @@ _QUANTITIES = Record({
     "duration_units": MapOf(TEXT),
     "shares": MapOf(Scalar("float")),
     "carry_side_words": WORDS,
+    "role_sides": WORDS,
 })
 
 EXTRACTION = Record({

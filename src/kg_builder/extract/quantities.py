@@ -59,6 +59,7 @@ class QuantityLexicon:
     carry_words: re.Pattern[str]
     combined: re.Pattern[str]  # "killed, wounded or captured" right after a figure
     not_people: re.Pattern[str]
+    role_sides: frozenset[str] = frozenset()  # "500 defenders": a side named by its role, kept as a label
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -104,6 +105,7 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
         duration_re=re.compile(rf"(?i)\s*(?P<unit>{_alt(durations)})\b"),
         shares=shares,
         carry_words=word_re(tuple(q.get("carry_side_words") or ("others",))),
+        role_sides=frozenset(str(w).casefold() for w in q.get("role_sides") or ()),
         combined=_combined(tuple(q.get("combined_terms") or ())),
         not_people=word_re(tuple(q.get("not_people") or ("brigades",))),
     )
@@ -380,7 +382,7 @@ def _choose_side(scan: _Scan, fig: _Figure, qend: int, choice: _Choice,
     if side == none and choice.property == "numberOfParticipants":
         ql = scan.ql
         pm = ql.properties[[n for n, _ in ql.properties].index("numberOfParticipants")][1].search(fig.tail)
-        if pm and pm.group(0).lower() in ("defenders", "invaders"):
+        if pm and pm.group(0).casefold() in ql.role_sides:
             side = None, pm.group(0).lower()
     return side
 
