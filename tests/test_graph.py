@@ -52,14 +52,16 @@ def test_kia_marker_is_cut_from_the_name_and_kept_as_a_note(seed_graph: Graph) -
     assert (E("ahmad-zeidan"), RDFS.label, Literal("Ahmad Zeidan", lang="en")) in seed_graph
 
 
-def test_empty_combatant_is_recorded_as_missing_not_guessed(seed_graph: Graph) -> None:
+def test_empty_combatant_is_recorded_as_missing_and_its_side_derived_with_evidence(seed_graph: Graph) -> None:
     found = rows(seed_graph, """
         SELECT ?c ?value WHERE { ?c a kgo:MissingValue ; kgo:missingField "Combatant2" .
                                  OPTIONAL { ?c kgo:value ?value } }""")
     assert len(found) == 1 and found[0][1] is None
+    # "Result: Iranian victory" with Combatant1 Iraq: side 2 is Iran, never silently.
     side2 = rows(seed_graph, """
-        SELECT ?c WHERE { ?c kgo:sideNumber 2 ; kgo:claimSide ?x }""")
-    assert side2 == []
+        SELECT DISTINCT ?x ?why WHERE { ?c kgo:sideNumber 2 ; kgo:claimSide ?x . OPTIONAL { ?c kgo:sideEvidence ?why } }""")
+    assert [x for x, _ in side2] == [E("iran")]
+    assert all(why is not None and "Iranian" in str(why) for _, why in side2)
 
 
 def test_casualty_claims_carry_source_quote_and_side(seed_graph: Graph) -> None:

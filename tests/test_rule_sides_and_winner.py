@@ -80,3 +80,20 @@ def test_a_victory_of_a_people_that_is_no_combatant_names_no_winner(settings: Se
 def test_a_result_that_is_no_victory_names_no_winner(settings: Settings) -> None:
     assert _winners(settings, _infobox("French defeat", "Germany", "France")) == []
     assert _winners(settings, _infobox("Inconclusive", "Germany", "France")) == []
+
+
+def _sides(settings: Settings, text: str) -> set[tuple[int | None, str | None, str | None]]:
+    result = extract(settings, text, "encyclopedia")
+    return {(c.side_number, c.side, c.side_evidence) for c in result.claims if c.property == "numberOfDeaths"}
+
+
+def test_an_empty_combatant_field_takes_the_victors_people_as_a_derived_side(settings: Settings) -> None:
+    base = ("= Battle of Kursk =\n\nInfobox\n- Conflict: Battle of Kursk\n- Result: {result}\n"
+            "- Combatant1: Germany\n- Combatant2:\n- Casualties1: 50,000 killed\n- Casualties2: 70,000 killed\n\nText.")
+    derived = _sides(settings, base.format(result="Decisive Soviet victory"))
+    side2 = next(s for s in derived if s[0] == 2)
+    assert side2[1] == "soviet-union" and side2[2] is not None and "Soviet" in side2[2]
+    assert next(s for s in derived if s[0] == 1)[1:] == ("germany", None)
+    # The victor is the listed side: nothing says who the other was.
+    listed = _sides(settings, base.format(result="Decisive German victory"))
+    assert next(s for s in listed if s[0] == 2)[1:] == (None, None)

@@ -253,6 +253,7 @@ class Claim:
     qualifier: str | None = None  # a note the source attaches to the value ("KIA: killed in action")
     # The combatants of a side that several form ("Combatant1: A, B"): the value is of them together.
     side_members: tuple[str, ...] = ()
+    side_evidence: str | None = None  # why the side is the one given, when the source does not state it
 
     @builtins.property
     def typed(self) -> bool:

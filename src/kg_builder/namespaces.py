@@ -164,6 +164,7 @@ KGO = ClosedNamespace(
         "unit",
         "claimSide",
         "sideMember",
+        "sideEvidence",
         "sideLabel",
         "scope",
         "datePrecision",

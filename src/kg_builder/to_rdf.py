@@ -240,6 +240,8 @@ def _claim(g: Graph, doc: Document, c: Claim) -> None:
         g.add((node, KGO.claimSide, entity_iri(c.side)))
     for member in c.side_members:
         g.add((node, KGO.sideMember, entity_iri(member)))
+    if c.side_evidence:
+        g.add((node, KGO.sideEvidence, Literal(c.side_evidence)))
     if c.side_number is not None:
         g.add((node, KGO.sideNumber, Literal(c.side_number, datatype=XSD.integer)))
     for prop, text in ((KGO.missingField, c.missing_field), (KGO.sideLabel, c.side_label), (KGO.scope, c.scope),

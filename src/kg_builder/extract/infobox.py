@@ -55,6 +55,7 @@ class InfoboxResult:
     warnings: list[str] = field(default_factory=list)
     sides: dict[int, str] = field(default_factory=dict)  # side number -> combatant key
     side_members: dict[int, tuple[str, ...]] = field(default_factory=dict)  # side number -> its combatants
+    derived: dict[int, str] = field(default_factory=dict)  # side number -> why its combatant is derived
     names: list[NameFact] = field(default_factory=list)  # second names the topic field gives
 
 
@@ -73,6 +74,7 @@ class _FieldContext:
     combatants: frozenset[str] = frozenset()  # keys of every combatant the infobox lists, on any side
     side_members: tuple[str, ...] = ()  # the side's combatants, when it has several
     open_side: bool = False  # a combatant field of the infobox is empty
+    side_evidence: str | None = None  # how the side's combatant was derived, when no field states it
 
     def claim(self, property: str, value: ClaimValue | None, start: int, end: int, rule: str, *,
               side_label: str | None = None, scope: str | None = None, missing_field: str | None = None,
@@ -81,7 +83,7 @@ class _FieldContext:
         return Claim(doc_id=self.doc.doc_id, subject=self.topic, property=property, value=value, start=start,
                      end=end, rule=rule, side=self.side, side_label=side_label, side_number=self.side_number,
                      scope=scope, missing_field=missing_field, qualifier=qualifier,
-                     side_members=self.side_members if self.side is None else ())
+                     side_members=self.side_members if self.side is None else (), side_evidence=self.side_evidence)
 
 
 # Each infobox field with its mapping (None when unmapped) and side number.
@@ -406,6 +408,28 @@ def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, pattern
                 out.sides[side] = keys[0]
 
 
+def _derive_empty_side(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
+                       out: InfoboxResult) -> None:
+    """One side's combatant field is empty, and the result names a victory by a people no other side
+    lists ("Result: Iranian victory", "Combatant1: Iraq", "Combatant2:"): the empty side is that people's
+    country. Its figures then carry that side, with the evidence (kgo:sideEvidence): derived, not stated."""
+    empty = [n for n, keys in out.side_members.items() if not keys]
+    victory = spec.victory_words
+    if len(empty) != 1 or not victory or patterns.demonym_re is None:
+        return
+    listed = {k for keys in out.side_members.values() for k in keys}
+    for f, fs, _side in fields:
+        if fs is None or fs.get("property") != "result" or not word_re(victory).search(f.value):
+            continue
+        dm = patterns.demonym_re.search(doc.text, f.start, f.end)
+        if dm is None or patterns.demonyms[dm.group(0)] in listed:
+            return
+        out.sides[empty[0]] = patterns.demonyms[dm.group(0)]
+        out.derived[empty[0]] = (f"side {empty[0]}'s combatant field is empty; {f.key} names "
+                                 f"{dm.group(0)!r} the victor, and no other side lists them")
+        return
+
+
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
                     ql: QuantityLexicon) -> InfoboxResult:
     """Claims, mentions and the topic of a document's infobox."""
@@ -416,6 +440,7 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         return out
     # Sides first: "Commander2" is read once the combatant of side 2 is known, wherever it stands.
     _read_sides(doc, fields, spec, patterns, out)
+    _derive_empty_side(doc, fields, spec, patterns, out)
     for f, fs, side in fields:
         if fs is None or fs.get("kind") in _UNREAD_KINDS:
             continue
@@ -423,6 +448,8 @@ def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,
         combatants = frozenset(k for keys in out.side_members.values() for k in keys)
         members = out.side_members.get(side, ()) if side is not None and side_key is None else ()
         open_side = any(not keys for keys in out.side_members.values())
-        _read_field(_FieldContext(doc, out.topic, side_key, side, spec, patterns, ql, combatants,
-                                  members if len(members) > 1 else (), open_side), f, fs, out)
+        context = _FieldContext(doc, out.topic, side_key, side, spec, patterns, ql, combatants,
+                                members if len(members) > 1 else (), open_side,
+                                out.derived.get(side) if side is not None else None)
+        _read_field(context, f, fs, out)
     return out
