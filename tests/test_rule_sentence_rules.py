@@ -215,3 +215,14 @@ def test_several_events_or_an_unnamed_one_give_no_figure_to_the_event_of_the_pla
     assert not [c for c in result.claims if c.property == "numberOfDeaths"]
     untyped = [c for c in result.claims if c.property == "statedFigure"]
     assert [c.scope for c in untyped] == ["A second attack"]
+
+
+# -- a force named as a person's --------------------------------------------------------------------------
+
+def test_a_force_named_as_a_persons_has_that_commander(settings: Settings) -> None:
+    text = ("The Fourth Army of General Sir Henry Rawlinson attacked first. Marshal Michel Ney's Third Corps "
+            "held the bridge. The 5th Army of Germany waited.")
+    commanders = facts(extract(settings, text), "forceCommander")
+    assert (key("Fourth Army"), "forceCommander", key("Henry Rawlinson")) in commanders
+    assert (key("Third Corps"), "forceCommander", key("Michel Ney")) in commanders
+    assert not {f for f in commanders if f[0] == key("5th Army")}

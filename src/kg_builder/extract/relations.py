@@ -1,6 +1,6 @@
 """Relations that prose states around a name with a role or a command phrase (news style).
 
-Two rules, each a small class with the lexicon section it reads, listed by :func:`make_rules`:
+Three rules, each a small class with the lexicon section it reads, listed by :func:`make_rules`:
 
 - :class:`RoleApposition`: "Jan Kowalski, chief of staff of the Home Army," / "said Jan Z, a spokesman for
   the ministry". The name is a person (only the words around it say so, hence :func:`role_persons`),
@@ -8,8 +8,10 @@ Two rules, each a small class with the lexicon section it reads, listed by :func
   ("X, commander of Operation Y").
 - :class:`CommandedBy`: "the 5th Army, commanded by General X", "Operation Y, under the command of X",
   "the brigade was led by X": the force or operation named just before the phrase has commander X.
+- :class:`ForceOfPerson`: "the Fourth Army of General X", "Marshal X's Army of the Rhine": the force
+  has commander X.
 
-Neither guesses: the subject must end right before the phrase (or its comma), the object must start
+None guesses: the subject must end right before the phrase (or its comma), the object must start
 right after it (titles aside), and both must be of the classes the lexicon allows.
 """
 
@@ -25,7 +27,7 @@ from ..models import Mention
 from .names import word_re
 from .refs import Ref, is_a
 
-__all__ = ["CommandedBy", "Found", "RelationRule", "RoleApposition", "make_rules", "role_persons"]
+__all__ = ["CommandedBy", "ForceOfPerson", "Found", "RelationRule", "RoleApposition", "make_rules", "role_persons"]
 
 
 @dataclass(frozen=True)
@@ -159,12 +161,42 @@ class CommandedBy:
         return out
 
 
+class ForceOfPerson:
+    """ "the Fourth Army of General X", "Marshal X's Army of the Rhine": a force named as a person's is
+    under that person's command (kgo:forceCommander). Only a named force and a person's name, next to
+    each other, titles aside."""
+
+    name = "text-force-of-person"
+    section = "commanded_by"
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.force_types = tuple((lexicon.get(self.section) or {}).get("force_types") or ())
+        self.of_titles = re.compile(r"\s+of\s+(?:[A-Z][\w’'-]*\.?\s+){0,4}")
+        self.possessive = re.compile(r"['’]s\s+")
+
+    def find(self, text: str, start: int, end: int, refs: Sequence[Ref]) -> list[Found]:
+        names = [r for r in refs if r.kind == "mention"]
+        out: list[Found] = []
+        for i, force in enumerate(names):
+            if not self.force_types or not is_a(force.type, self.force_types):
+                continue
+            after = names[i + 1] if i + 1 < len(names) else None
+            if after is not None and is_a(after.type, ["Person"]) and self.of_titles.fullmatch(
+                    text, force.end, after.start):
+                out.append(Found(force.key, "forceCommander", after.key, force.start, after.end, self.name))
+            before = names[i - 1] if i > 0 else None
+            if before is not None and is_a(before.type, ["Person"]) and self.possessive.fullmatch(
+                    text, before.end, force.start):
+                out.append(Found(force.key, "forceCommander", before.key, before.start, force.end, self.name))
+        return out
+
+
 def make_rules(lexicon: Lexicon) -> tuple[RelationRule, ...]:
     """The table of relation rules: what the builder knows of relations around a role or a command
     phrase, in the order they run. (Relations stated by a fixed phrase between two names are
     `relations:` of the lexicon, read by :mod:`.statements`.)"""
     commanded = CommandedBy(lexicon)
-    return (RoleApposition(lexicon, commanded.subject_types), commanded)
+    return (RoleApposition(lexicon, commanded.subject_types), commanded, ForceOfPerson(lexicon))
 
 
 def role_persons(text: str, mentions: Sequence[Mention], lexicon: Lexicon) -> dict[str, str]:
