@@ -2,10 +2,12 @@
 
 The text is read sentence by sentence, keeping what a reader keeps: the last city, operation or battle
 named (so that "the city" and "the operation" can be resolved; before any is named, the only one the
-document names, never a news dateline's place), and the last event. Events that a verb states without
-naming them ("Khorramshahr was captured") are minted from templates in the lexicon ("Occupation of
-{place}"). Relations around a role or a command phrase are :mod:`.relations`' rules, and who said what
-(with the last speaker) is :mod:`.quotations`'.
+document names, never a news dateline's place), and the last event. Events that a verb or a noun
+states ("Khorramshahr was captured", "the siege of X") are named from templates in the lexicon
+("Occupation of {place}"); resolution keeps one a verb alone stated only when a name or the registry
+knows it. Once a sentence's dates are read, a table of rules (``sentence_rules``) reads it, each for
+claims of its own kind, from one shared :class:`SentenceContext`. Relations around a role or a command
+phrase are :mod:`.relations`' rules, and who said what (with the last speaker) is :mod:`.quotations`'.
 """
 
 from __future__ import annotations
