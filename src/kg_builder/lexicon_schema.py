@@ -115,6 +115,7 @@ EXTRACTION = Record({
     "not_names": WORDS,
     "unit_nouns": WORDS,
     "event_heads": MapOf(TYPES),
+    "ordinals": WORDS,
     "name_ends": MapOf(TYPES),
     "places": MapOf(Record({"before": WORDS, "after": WORDS})),
     "apposition_types": MapOf(WORDS),

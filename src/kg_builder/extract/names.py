@@ -370,8 +370,11 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
         rf"(?:{_alternation(lexicon.words('unit_nouns'))}))(?![\w])"
     )
     heads: dict[str, str] = dict(lexicon.get("event_heads") or {})
+    # "Second Battle of X": an ordinal of the lexicon's before the head belongs to the name.
+    ordinals = lexicon.words("ordinals")
+    ordinal = rf"(?:(?:{_alternation(list(ordinals))})\s+)?" if ordinals else ""
     event_head = re.compile(
-        rf"(?<![\w])(?P<name>(?:(?:First|Second|Third|Fourth|Fifth|Sixth)\s+)?"
+        rf"(?<![\w])(?P<name>{ordinal}"
         rf"(?P<head>{_alternation([h for h in heads if h != 'Operation'])})\s+of\s+(?:the\s+)?{g.name})"
     )
     apposition, appos = _apposition_pattern(lexicon, g)
