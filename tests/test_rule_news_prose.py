@@ -8,33 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ruletext import extract, facts, key
+
 from kg_builder.config import Lexicon, Settings
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor, norm
-from kg_builder.models import Document, DocumentMeta, EntityValue, TextValue
-from kg_builder.parse import parse_document
+from kg_builder.extract import DocumentExtraction
+from kg_builder.models import TextValue
 from kg_builder.resolve import resolve_entities
-
-Fact = tuple[str, str, str]
-
-
-def extract(settings: Settings, text: str) -> DocumentExtraction:
-    doc = Document("wire", "wire.txt", text, DocumentMeta(title="Wire report", kind="news", language="en"))
-    return extract_document(parse_document(doc), make_extractor(settings))
-
-
-def key(name: str) -> str:
-    return "~" + norm(name)
-
-
-def facts(result: DocumentExtraction, *props: str) -> set[Fact]:
-    """(subject, property, value) of the claims of these properties; values are keys or quoted words."""
-    out: set[Fact] = set()
-    for c in result.claims:
-        if c.property in props:
-            v = c.value
-            out.add((c.subject, c.property, v.key if isinstance(v, EntityValue) else
-                     v.text if isinstance(v, TextValue) else repr(v)))
-    return out
 
 
 def said(result: DocumentExtraction) -> dict[str, str]:

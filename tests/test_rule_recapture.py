@@ -6,28 +6,10 @@ also has texts where it must not fire, because a wrong fact is worse than a miss
 
 from __future__ import annotations
 
+from ruletext import extract, facts
+
 from kg_builder.config import Settings
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor
-from kg_builder.models import DateValue, Document, DocumentMeta, EntityValue
-from kg_builder.parse import parse_document
-
-Fact = tuple[str, str, str]
-
-
-def extract(settings: Settings, text: str) -> DocumentExtraction:
-    doc = Document("wire", "wire.txt", text, DocumentMeta(title="Wire report", kind="news", language="en"))
-    return extract_document(parse_document(doc), make_extractor(settings))
-
-
-def facts(result: DocumentExtraction, *props: str) -> set[Fact]:
-    """(subject, property, value) of the claims of these properties; values are keys or ISO dates."""
-    out: set[Fact] = set()
-    for c in result.claims:
-        if c.property in props:
-            v = c.value
-            out.add((c.subject, c.property, v.key if isinstance(v, EntityValue) else
-                     v.lexical if isinstance(v, DateValue) else repr(v)))
-    return out
+from kg_builder.extract import DocumentExtraction
 
 
 def rules(result: DocumentExtraction, prop: str) -> set[str]:

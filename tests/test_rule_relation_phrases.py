@@ -7,17 +7,11 @@ one."""
 
 from __future__ import annotations
 
+from ruletext import Fact, extract
+
 from kg_builder.config import Settings
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor
-from kg_builder.models import Document, DocumentMeta, EntityValue
-from kg_builder.parse import parse_document
-
-Fact = tuple[str, str, str]
-
-
-def extract(settings: Settings, text: str) -> DocumentExtraction:
-    doc = Document("wire", "wire.txt", text, DocumentMeta(title="Wire report", kind="news", language="en"))
-    return extract_document(parse_document(doc), make_extractor(settings))
+from kg_builder.extract import DocumentExtraction
+from kg_builder.models import EntityValue
 
 
 def relations(result: DocumentExtraction, prop: str, rule: str | None = None) -> set[Fact]:

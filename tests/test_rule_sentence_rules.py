@@ -10,32 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ruletext import extract, facts, key
+
 from kg_builder.config import Settings
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor, norm
-from kg_builder.models import DateValue, Document, DocumentKind, DocumentMeta, EntityValue, Quantity, TextValue
-from kg_builder.parse import parse_document
-
-Fact = tuple[str, str, str]
-
-
-def extract(settings: Settings, text: str, kind: DocumentKind = "news", title: str = "Report") -> DocumentExtraction:
-    doc = Document("doc", "doc.txt", text, DocumentMeta(title=title, kind=kind, language="en"))
-    return extract_document(parse_document(doc), make_extractor(settings))
-
-
-def key(name: str) -> str:
-    return "~" + norm(name)
-
-
-def facts(result: DocumentExtraction, *props: str) -> set[Fact]:
-    out: set[Fact] = set()
-    for c in result.claims:
-        if c.property in props:
-            v = c.value
-            out.add((c.subject, c.property, v.key if isinstance(v, EntityValue) else
-                     v.text if isinstance(v, TextValue) else v.lexical if isinstance(v, DateValue) else repr(v)))
-    return out
-
+from kg_builder.models import Quantity
 
 KURSK = ("= Battle of Kursk =\n\nInfobox\n- Conflict: Battle of Kursk\n- Combatant1: Germany\n"
          "- Combatant2: Soviet Union\n\nThe battle was fought in July 1943. ")

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import ruletext
+
 from kg_builder.config import Settings
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor
-from kg_builder.models import Document, DocumentKind, DocumentMeta, EntityValue, Quantity
-from kg_builder.parse import parse_document
+from kg_builder.extract import DocumentExtraction
+from kg_builder.models import DocumentKind, EntityValue, Quantity
 
 PASSCHENDAELE = "The Battle of Passchendaele ended in November 1917. "
 
 
 def extract(settings: Settings, text: str, kind: DocumentKind = "news") -> DocumentExtraction:
-    title = "Battle of Sedan" if kind == "encyclopedia" else "Wire report"
-    doc = Document("doc", "doc.txt", text, DocumentMeta(title=title, kind=kind, language="en"))
-    return extract_document(parse_document(doc), make_extractor(settings))
+    return ruletext.extract(settings, text, kind, "Battle of Sedan" if kind == "encyclopedia" else "Wire report")
 
 
 def _deaths(settings: Settings, sentence: str) -> list[tuple[str | None, str | None, Quantity]]:

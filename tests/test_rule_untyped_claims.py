@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import ruletext
 from rdflib import RDF
 
 from kg_builder.config import Settings
 from kg_builder.conflicts import judge_claims
-from kg_builder.extract import DocumentExtraction, extract_document, make_extractor
-from kg_builder.models import Claim, DateValue, Document, DocumentMeta, Quantity
+from kg_builder.extract import DocumentExtraction
+from kg_builder.models import Claim, DateValue, Document, Quantity
 from kg_builder.namespaces import KGO
-from kg_builder.parse import parse_document
 from kg_builder.pipeline import build_graph
 from kg_builder.resolve import resolve_entities
 from kg_builder.serialize import merge
@@ -25,11 +25,11 @@ SOMME = "The Battle of the Somme began on 1 July 1916. "
 
 
 def _document(text: str, doc_id: str = "wire") -> Document:
-    return Document(doc_id, f"{doc_id}.txt", text, DocumentMeta(title="Wire report", kind="news", language="en"))
+    return ruletext.document(text, doc_id=doc_id)
 
 
 def extract(settings: Settings, text: str, doc_id: str = "wire") -> DocumentExtraction:
-    return extract_document(parse_document(_document(text, doc_id)), make_extractor(settings))
+    return ruletext.extract(settings, text, doc_id=doc_id)
 
 
 def _of(result: DocumentExtraction, *props: str) -> list[Claim]:
