@@ -277,13 +277,11 @@ def _date_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out
 def _text_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
     """The field's text as it stands; a "... victory" names the winner by its demonym ("Iranian victory")."""
     out.claims.append(ctx.claim(_property(fs), TextValue(f.value.strip()), f.start, f.end, "infobox-text"))
-    patterns = ctx.patterns
-    victory = ctx.spec.victory_words
-    if patterns.demonym_re is not None and victory and word_re(victory).search(f.value):
-        dm = patterns.demonym_re.search(ctx.doc.text, f.start, f.end)
+    if _names_victory(f, ctx.spec, ctx.patterns):
         # The winner must be a listed combatant; or, where one side's field is empty, a people that is not
         # listed on another side (the result then names the empty side's winner: "Iranian victory").
-        winner = patterns.demonyms[dm.group(0)] if dm else None
+        people = _people_in(ctx.doc, f, ctx.patterns)
+        winner = people[0] if people else None
         if winner is not None and (winner in ctx.combatants or ctx.open_side):
             # The winner is no side's claim: it is about the topic as a whole.
             out.claims.append(Claim(doc_id=ctx.doc.doc_id, subject=ctx.topic, property="winner",
@@ -408,25 +406,36 @@ def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, pattern
                 out.sides[side] = keys[0]
 
 
+def _names_victory(f: InfoboxField, spec: InfoboxSpec, patterns: Patterns) -> bool:
+    """Whether a field's value has a word of the lexicon's `victory_words` (and demonyms can be read)."""
+    return patterns.demonym_re is not None and bool(spec.victory_words) and \
+        word_re(spec.victory_words).search(f.value) is not None
+
+
+def _people_in(doc: ParsedDocument, f: InfoboxField, patterns: Patterns) -> tuple[str, str] | None:
+    """The first people a field names by its demonym: (the country's key, the demonym)."""
+    dm = patterns.demonym_re.search(doc.text, f.start, f.end) if patterns.demonym_re is not None else None
+    return (patterns.demonyms[dm.group(0)], dm.group(0)) if dm else None
+
+
 def _derive_empty_side(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
                        out: InfoboxResult) -> None:
     """One side's combatant field is empty, and the result names a victory by a people no other side
     lists ("Result: Iranian victory", "Combatant1: Iraq", "Combatant2:"): the empty side is that people's
     country. Its figures then carry that side, with the evidence (kgo:sideEvidence): derived, not stated."""
     empty = [n for n, keys in out.side_members.items() if not keys]
-    victory = spec.victory_words
-    if len(empty) != 1 or not victory or patterns.demonym_re is None:
+    if len(empty) != 1:
         return
     listed = {k for keys in out.side_members.values() for k in keys}
     for f, fs, _side in fields:
-        if fs is None or fs.get("property") != "result" or not word_re(victory).search(f.value):
+        if fs is None or fs.get("property") != "result" or not _names_victory(f, spec, patterns):
             continue
-        dm = patterns.demonym_re.search(doc.text, f.start, f.end)
-        if dm is None or patterns.demonyms[dm.group(0)] in listed:
+        people = _people_in(doc, f, patterns)
+        if people is None or people[0] in listed:
             return
-        out.sides[empty[0]] = patterns.demonyms[dm.group(0)]
+        out.sides[empty[0]] = people[0]
         out.derived[empty[0]] = (f"side {empty[0]}'s combatant field is empty; {f.key} names "
-                                 f"{dm.group(0)!r} the victor, and no other side lists them")
+                                 f"{people[1]!r} the victor, and no other side lists them")
         return
 
 

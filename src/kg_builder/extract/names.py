@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -20,8 +20,8 @@ from ..config import Lexicon, find_root
 from ..models import Mention, ParsedDocument, Registry
 from ..parse import quote_spans
 
-__all__ = ["NameFact", "Patterns", "PersonTitles", "compile_patterns", "find_mentions", "find_name_facts", "norm",
-           "script_of"]
+__all__ = ["NameFact", "Patterns", "PersonTitles", "alternation", "compile_patterns", "find_mentions",
+           "find_name_facts", "norm", "script_of"]
 
 _CAP = r"[A-ZÀ-ÖØ-Þ]"
 _WORD = r"[\wÀ-ÿ]"
@@ -223,13 +223,13 @@ def _compile_name_types(lexicon: Lexicon, name: str, ontology_dir: Path | None =
     are read from ``ontology_dir``."""
     nouns = {str(w): str(t) for t, ws in (lexicon.get("types", "class_nouns") or {}).items() for w in ws or []}
     class_noun = re.compile(
-        rf"(?:(?<![\w-])(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){{0,2}}?|(?<=\w)[’']s\s+)(?P<noun>{_alternation(list(nouns))})"
+        rf"(?:(?<![\w-])(?:[Tt]he|[Aa]n?)\s+(?:[\w’'-]+\s+){{0,2}}?|(?<=\w)[’']s\s+)(?P<noun>{alternation(list(nouns))})"
         rf"\s+(?P<name>{name})") if nouns else None
     given = lexicon.get("types", "given_names") or {}
     context = lexicon.words("types", "place_context", "words")
     modifiers = [*lexicon.words("types", "place_context", "modifiers"), "the"]
     suffixes = lexicon.words("types", "place_context", "modifier_suffixes")
-    modifier = rf"(?:{_alternation(modifiers)}|{_CAPWORD}(?:{_alternation(suffixes) or '(?!)'}))"
+    modifier = rf"(?:{alternation(modifiers)}|{_CAPWORD}(?:{alternation(suffixes) or '(?!)'}))"
     return NameTypes(
         heads={str(k): str(v) for k, v in (lexicon.get("types", "name_heads") or {}).items()},
         numbered=frozenset(lexicon.words("types", "numbered_heads")),
@@ -239,14 +239,16 @@ def _compile_name_types(lexicon: Lexicon, name: str, ontology_dir: Path | None =
         given=_given_names(given, ontology_dir),
         not_person_heads=frozenset(given.get("not_person_heads") or ()),
         not_place_names=frozenset(lexicon.words("types", "place_context", "not_place_names")),
-        modifier_nouns=re.compile(rf"\s+(?:{_alternation(list(adjectival))})(?![\w-])") if (
+        modifier_nouns=re.compile(rf"\s+(?:{alternation(list(adjectival))})(?![\w-])") if (
             adjectival := lexicon.words("types", "modifier_nouns")) else None,
-        place_context=re.compile(rf"(?<![\w-])(?i:{_alternation(context)})\s+(?:{modifier}\s+)?(?={_CAP})")
+        place_context=re.compile(rf"(?<![\w-])(?i:{alternation(context)})\s+(?:{modifier}\s+)?(?={_CAP})")
         if context else None,
     )
 
 
-def _alternation(words: list[str] | tuple[str, ...]) -> str:
+def alternation(words: Iterable[str]) -> str:
+    """A regular-expression alternation of words or phrases, longest first (so "Lt. Gen." wins over
+    "Lt."), each once and escaped."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
@@ -256,9 +258,9 @@ def _compile_person_titles(lexicon: Lexicon, name_particles: list[str]) -> Perso
     titles = [*lexicon.words("person_titles"), *abbreviations]
     words = {w.rstrip(".") for t in [*titles, *abbreviations.values()] for w in t.split()}
     # An empty alternation would match everywhere; "(?!)" matches nowhere.
-    title = _alternation(titles).replace(r"\ ", r"[\s-]") or "(?!)"
+    title = alternation(titles).replace(r"\ ", r"[\s-]") or "(?!)"
     before = {str(k).lower(): str(v) for k, v in (lexicon.get("person_status", "before") or {}).items()}
-    status = _alternation(list(before)) or "(?!)"
+    status = alternation(list(before)) or "(?!)"
     return PersonTitles(
         title=title,
         full_forms=abbreviations,
@@ -266,7 +268,7 @@ def _compile_person_titles(lexicon: Lexicon, name_particles: list[str]) -> Perso
         before=before,
         after={str(k): str(v) for k, v in (lexicon.get("person_status", "after") or {}).items()},
         chain=re.compile(rf"(?:(?P<status>(?i:{status}))|(?P<title>{title}))(?:\s+|-(?=\S))"),
-        name_start=re.compile(rf"(?:(?:{_alternation(name_particles) or '(?!)'})(?:\s+|-))*{_CAP}"),
+        name_start=re.compile(rf"(?:(?:{alternation(name_particles) or '(?!)'})(?:\s+|-))*{_CAP}"),
         ending=re.compile(rf"(?<![\w])(?:(?:{title})(?:\s+|-))*(?:{title})\s+$"),
     )
 
@@ -278,7 +280,7 @@ def _possessive_joiner(lexicon: Lexicon) -> str:
     ends = lexicon.words("name_ends")
     if not ends:
         return "(?!)"
-    return rf"['’]s?\s+(?=(?:{_alternation(ends)})(?![\w'’-])(?!\s+{_CAP}))"
+    return rf"['’]s?\s+(?=(?:{alternation(ends)})(?![\w'’-])(?!\s+{_CAP}))"
 
 
 def _registry_tables(registry: Registry) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -311,11 +313,11 @@ class _Grammar:
     def read(cls, lexicon: Lexicon) -> _Grammar:
         particles = [p for p in lexicon.words("name_particles")]
         hyphen_particles = [p for p in particles if p not in ("of", "the", "y", "e")]
-        ph = rf"(?:{_alternation(hyphen_particles)})-{_CAPWORD}"
+        ph = rf"(?:{alternation(hyphen_particles)})-{_CAPWORD}"
         token = rf"(?:{ph}|{_CAPWORD})"
-        joiner = rf"(?:\s+(?:(?:{_alternation(particles)})\s+)*)"
+        joiner = rf"(?:\s+(?:(?:{alternation(particles)})\s+)*)"
         name = rf"{token}(?:(?:{joiner}|{_possessive_joiner(lexicon)}){token})*"
-        place_joiner = rf"(?:\s+(?:(?:{_alternation([q for q in particles if q not in ('of', 'the')])})\s+)*)"
+        place_joiner = rf"(?:\s+(?:(?:{alternation([q for q in particles if q not in ('of', 'the')])})\s+)*)"
         op_name = rf"{token}(?:(?:{joiner}|-)(?:{token}|\d+))*"
         return cls(particles, hyphen_particles, token, joiner, name, rf"{token}(?:{place_joiner}{token})*", op_name)
 
@@ -337,25 +339,25 @@ def _place_patterns(lexicon: Lexicon, g: _Grammar) -> tuple[tuple[str, re.Patter
         after = spec.get("after") or []
         if before:
             places.append((ptype, re.compile(
-                rf"\b(?:{_alternation(before)})\s+(?:the\s+)?(?P<name>{g.place_name}(?:\s*(?:,|and)\s+{g.place_name})*)")))
+                rf"\b(?:{alternation(before)})\s+(?:the\s+)?(?P<name>{g.place_name}(?:\s*(?:,|and)\s+{g.place_name})*)")))
         if after:
             places.append((ptype, re.compile(
-                rf"(?<![\w])(?P<name>{g.place_name}\s+(?:{_alternation(after)}))(?![\w])")))
+                rf"(?<![\w])(?P<name>{g.place_name}\s+(?:{alternation(after)}))(?![\w])")))
     return tuple(places)
 
 
 def _apposition_pattern(lexicon: Lexicon, g: _Grammar) -> tuple[re.Pattern[str], dict[str, str]]:
     appos = {w: atype for atype, words in (lexicon.get("apposition_types") or {}).items() for w in words}
     return re.compile(
-        rf"(?P<name>{g.name}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<word>{_alternation(list(appos))})\b"
+        rf"(?P<name>{g.name}),\s+(?:a|an|the)\s+(?:[\w’'-]+\s+){{0,4}}?(?P<word>{alternation(list(appos))})\b"
     ), appos
 
 
 def _speaker_pattern(lexicon: Lexicon, g: _Grammar) -> re.Pattern[str] | None:
     verbs = lexicon.words("speaker_verbs")
     return re.compile(
-        rf"(?<![\w-])(?P<name>{g.name})[’\"”,]?\s+(?:{_alternation(verbs)})\b"
-        rf"|\b(?:{_alternation(verbs)})\s+(?P<name2>{g.name})"
+        rf"(?<![\w-])(?P<name>{g.name})[’\"”,]?\s+(?:{alternation(verbs)})\b"
+        rf"|\b(?:{alternation(verbs)})\s+(?P<name2>{g.name})"
     ) if verbs else None
 
 
@@ -367,23 +369,23 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
     person = _compile_person_titles(lexicon, g.hyphen_particles)
     unit = (
         rf"(?<![\w])(?P<name>(?:(?:\d+(?:st|nd|rd|th)|[IVXL]+|{_CAPWORD})\s+){{1,5}}"
-        rf"(?:{_alternation(lexicon.words('unit_nouns'))}))(?![\w])"
+        rf"(?:{alternation(lexicon.words('unit_nouns'))}))(?![\w])"
     )
     heads: dict[str, str] = dict(lexicon.get("event_heads") or {})
     # "Second Battle of X": an ordinal of the lexicon's before the head belongs to the name.
     ordinals = lexicon.words("ordinals")
-    ordinal = rf"(?:(?:{_alternation(list(ordinals))})\s+)?" if ordinals else ""
+    ordinal = rf"(?:(?:{alternation(list(ordinals))})\s+)?" if ordinals else ""
     event_head = re.compile(
         rf"(?<![\w])(?P<name>{ordinal}"
-        rf"(?P<head>{_alternation([h for h in heads if h != 'Operation'])})\s+of\s+(?:the\s+)?{g.name})"
+        rf"(?P<head>{alternation([h for h in heads if h != 'Operation'])})\s+of\s+(?:the\s+)?{g.name})"
     )
     apposition, appos = _apposition_pattern(lexicon, g)
     return Patterns(
-        registry=re.compile(rf"(?<![\w-])(?:{_alternation(list(names))})(?![\w])") if names else None,
+        registry=re.compile(rf"(?<![\w-])(?:{alternation(list(names))})(?![\w])") if names else None,
         registry_names=names,
         registry_types=types,
         demonyms=demonyms,
-        demonym_re=re.compile(rf"(?<![\w-])(?:{_alternation(list(demonyms))})(?![\w-])") if demonyms else None,
+        demonym_re=re.compile(rf"(?<![\w-])(?:{alternation(list(demonyms))})(?![\w-])") if demonyms else None,
         name=re.compile(rf"(?<![\w-]){g.name}"),
         titled=re.compile(person.introducing(g.name)),
         unit=re.compile(unit),
@@ -800,4 +802,4 @@ def find_name_facts(doc: ParsedDocument, mentions: list[Mention], lexicon: Lexic
 @lru_cache(maxsize=64)
 def word_re(words: tuple[str, ...]) -> re.Pattern[str]:
     """A case-insensitive whole-word pattern for a list of words or phrases."""
-    return re.compile(rf"(?i)(?<![\w-])(?:{_alternation(words)})(?![\w-])")
+    return re.compile(rf"(?i)(?<![\w-])(?:{alternation(words)})(?![\w-])")

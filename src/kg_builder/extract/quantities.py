@@ -7,13 +7,12 @@ verb that says what it counts, and the side it concerns (a demonym or a country 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from ..config import Lexicon
 from ..models import Quantity
-from .names import Patterns, word_re
+from .names import Patterns, alternation, word_re
 
 __all__ = ["QuantityLexicon", "QuantityMention", "compile_quantities", "find_quantities"]
 
@@ -62,9 +61,6 @@ class QuantityLexicon:
     role_sides: frozenset[str] = frozenset()  # "500 defenders": a side named by its role, kept as a label
 
 
-def _alt(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-
 
 def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
     """Compile the ``quantities`` section of the lexicon."""
@@ -75,20 +71,20 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
     durations = {k.lower(): str(v) for k, v in (q.get("duration_units") or {}).items()}
     shares = {k.lower(): float(v) for k, v in (q.get("shares") or {}).items()}
     scales = {k.lower(): int(v) for k, v in (q.get("scales") or {}).items()}
-    scale = rf"(?:\s+(?i:(?P<{{name}}>{_alt(scales)})))?" if scales else ""
+    scale = rf"(?:\s+(?i:(?P<{{name}}>{alternation(scales)})))?" if scales else ""
     # A range is written "400–500", "400 to 500" or "between 400 and 500": grammar, like the figures
     # themselves (the words that hedge a figure are the lexicon's). "between" asks for its "and".
     number = re.compile(
-        rf"(?i:(?P<qual>{_alt(qualifiers)})\s+)?"
+        rf"(?i:(?P<qual>{alternation(qualifiers)})\s+)?"
         rf"(?:(?:(?i:(?P<between>between))\s+)?(?P<num>{_NUM})"
         rf"(?(between)\s+(?i:and)\s+(?P<num3>{_NUM})|(?:\s*(?:–|-|to)\s*(?P<num2>{_NUM}))?)"
         rf"{scale.format(name='scale')}"
         rf"(?P<pct>\s*%|\s+per\s?cent)?"
-        rf"|(?i:(?P<vague>{_alt(vague)}))(?:\s+of)?"
-        rf"|(?i:(?P<word>{_alt(number_words)})){scale.format(name='wscale')})(?![\w])"
+        rf"|(?i:(?P<vague>{alternation(vague)}))(?:\s+of)?"
+        rf"|(?i:(?P<word>{alternation(number_words)})){scale.format(name='wscale')})(?![\w])"
     )
     share = re.compile(
-        rf"(?i:(?P<share>{_alt(shares)}))\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?P<noun>[a-z][\w-]*)"
+        rf"(?i:(?P<share>{alternation(shares)}))\s+of\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?(?P<noun>[a-z][\w-]*)"
     )
     props = tuple((name, word_re(tuple(words))) for name, words in (q.get("properties") or {}).items())
     return QuantityLexicon(
@@ -102,7 +98,7 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
         equipment=word_re(tuple(q.get("equipment") or ("tanks",))),
         loss_words=word_re(tuple(q.get("equipment_loss_words") or ("destroyed",))),
         durations=durations,
-        duration_re=re.compile(rf"(?i)\s*(?P<unit>{_alt(durations)})\b"),
+        duration_re=re.compile(rf"(?i)\s*(?P<unit>{alternation(durations)})\b"),
         shares=shares,
         carry_words=word_re(tuple(q.get("carry_side_words") or ("others",))),
         role_sides=frozenset(str(w).casefold() for w in q.get("role_sides") or ()),
@@ -113,7 +109,7 @@ def compile_quantities(lexicon: Lexicon) -> QuantityLexicon:
 
 def _combined(terms: tuple[str, ...]) -> re.Pattern[str]:
     """Two or more terms joined by a comma, "and" or "or", right after a figure and up to three words."""
-    term = rf"(?:{_alt(terms)})" if terms else r"(?!)"
+    term = rf"(?:{alternation(terms)})" if terms else r"(?!)"
     join = r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)"
     # Up to three words may stand between ("1 million men had been killed or wounded").
     return re.compile(rf"(?i)\s+(?:[\w-]+\s+){{0,3}}?{term}(?:{join}{term})+\b")

@@ -18,13 +18,13 @@ right after it (titles aside), and both must be of the classes the lexicon allow
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from ..config import Lexicon
 from ..models import Mention
-from .names import word_re
+from .names import alternation, word_re
 from .refs import Ref, is_a
 
 __all__ = ["CommandedBy", "ForceOfPerson", "Found", "RelationRule", "RoleApposition", "make_rules", "role_persons"]
@@ -41,9 +41,6 @@ class Found:
     end: int
     rule: str
 
-
-def _alternation(words: Iterable[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _untyped_name(ref: Ref) -> bool:
@@ -76,8 +73,8 @@ class RoleApposition:
         # Lower-case modifiers only ("deputy", "senior military"): a capitalised word after the comma
         # may start another name ("X, Commander Y said").
         self.pattern = re.compile(
-            rf",\s+(?:(?:a|an|the)\s+)?(?P<mods>(?:[a-z][\w’'-]*\s+){{0,3}}?)(?P<role>{_alternation(roles)})"
-            rf"(?:\s+(?:{_alternation(links)})\s+(?P<object>)(?:the\s+)?(?=\S)|(?=[\s,.;:]|$))"
+            rf",\s+(?:(?:a|an|the)\s+)?(?P<mods>(?:[a-z][\w’'-]*\s+){{0,3}}?)(?P<role>{alternation(roles)})"
+            rf"(?:\s+(?:{alternation(links)})\s+(?P<object>)(?:the\s+)?(?=\S)|(?=[\s,.;:]|$))"
         ) if roles else None
 
     def match(self, text: str, ref: Ref, end: int) -> re.Match[str] | None:

@@ -23,7 +23,7 @@ from ..models import Claim, ClaimValue, EntityValue, Mention, ParsedDocument, Se
 from ..parse import quote_spans
 from .dates import DateMention, find_dates
 from .infobox import EntityHint
-from .names import Patterns, norm, word_re
+from .names import Patterns, alternation, norm, word_re
 from .quantities import QuantityLexicon, QuantityMention, find_quantities, side_before
 from .quotations import Attribution
 from .refs import Ref, is_a
@@ -40,9 +40,6 @@ class StatementResult:
     hints: list[EntityHint] = field(default_factory=list)
     unattached_dates: int = 0
 
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _words_between(text: str, a: int, b: int) -> int:
@@ -67,8 +64,10 @@ def _dateline(doc: ParsedDocument, mentions: list[Mention]) -> tuple[int, int] |
 # What ends a clause: a semicolon, or ", and" followed by a new subject (an article or a capital).
 _CLAUSE_BREAK = re.compile(r";|,\s+(?:and|but|while)\s+(?=(?:the|a|an|The)\s|[A-Z])")
 
+# An auxiliary between a name and its verb ("X, in the south of Y, was taken").
+_AUXILIARY = r"(?:(?:was|were|is|are|had been|has been)\s+)?"
 # A place inside an apposition right before the verb: ", in the south of Y, was".
-_CLOSES_APPOSITION = re.compile(r"\s*,\s*(?:(?:was|were|is|are|had been|has been)\s+)?")
+_CLOSES_APPOSITION = re.compile(rf"\s*,\s*{_AUXILIARY}")
 _OPENS_APPOSITION = re.compile(r",\s+(?:in|of|near|on|north of|south of|east of|west of)\s[^,;]*$")
 
 # A number right after a verb (a hedge word aside) and a common noun after it: what the verb counts
@@ -80,9 +79,9 @@ _COUNTED_OBJECT = re.compile(r"\s+(?:[a-z]+\s+)?\d{1,3}(?:,\d{3})*(?![\d,])\s+[a
 _DATE_AFTER_NAME = re.compile(r",?\s+(?:on|in)\s+|\s*\(\s*")
 
 
-def _is_singular(word: str, spec: dict[str, Any]) -> bool:
-    """Whether an event noun is one of the lexicon's as written (not a plural "attacks")."""
-    return word.casefold() in {str(n).casefold() for n in spec.get("nouns") or ()} or not word.endswith("s")
+def _is_singular(m: re.Match[str]) -> bool:
+    """Whether an event noun was found as the lexicon writes it, not with a plural -s ("attacks")."""
+    return m.groupdict().get("plural") is None
 
 
 def _in_parentheses(text: str, lo: int, at: int) -> bool:
@@ -108,7 +107,7 @@ _VERB_GAP = re.compile(r"\s+(?:[a-z]+ly\s+|(?:then|also|later|first|again|had|ha
 _CLAUSE_END = re.compile(r"[;,:]|\s(?:which|when|while|after|before)\s|\s[-–—]\s")
 
 # Between a name and its verb: an apposition in commas and an auxiliary ("X, in the south of Y, was").
-_APPOSITION_BEFORE_VERB = re.compile(r"\s*,[^,;.]{1,80},\s*(?:(?:was|were|is|are|had been|has been)\s+)?")
+_APPOSITION_BEFORE_VERB = re.compile(rf"\s*,[^,;.]{{1,80}},\s*{_AUXILIARY}")
 
 
 @dataclass(frozen=True)
@@ -143,11 +142,11 @@ class _PhraseRule:
     @classmethod
     def read(cls, name: str, spec: dict[str, Any]) -> _PhraseRule:
         nouns = [str(w) for w in spec.get("object_of") or ()]
-        filler = re.compile(rf"\s*(?:the\s+)?(?:[a-z][\w-]*\s+)?(?:{_alt(nouns)})\s+of\s+(?:the\s+)?") \
+        filler = re.compile(rf"\s*(?:the\s+)?(?:[a-z][\w-]*\s+)?(?:{alternation(nouns)})\s+of\s+(?:the\s+)?") \
             if nouns else None
         phrases = tuple(str(p) for p in spec["phrases"])
         # A phrase of punctuation only (","): no word boundaries around it.
-        pattern = word_re(phrases) if any(re.search(r"\w", p) for p in phrases) else re.compile(_alt(list(phrases)))
+        pattern = word_re(phrases) if any(re.search(r"\w", p) for p in phrases) else re.compile(alternation(phrases))
         return cls(name, str(spec.get("property", name)), pattern,
                    tuple(spec.get("subject_types") or ["Entity"]), tuple(spec.get("object_types") or ["Entity"]),
                    tuple(spec.get("object_not") or ()), spec.get("subject") == "first", bool(spec.get("reverse")),
@@ -206,6 +205,10 @@ class _Walker:
         """The words of the lexicon the sentence rules read, compiled once for the document."""
         self.events = lexicon.get("events") or {}
         self.phrasal = {kind: p for kind, spec in self.events.items() if (p := self._phrasal_re(spec)) is not None}
+        # The event nouns of each kind, singular or with a plural -s ("the gas attacks"): several events.
+        self.noun_res = {
+            kind: re.compile(rf"(?i)(?<![\w-])(?:{alternation(str(w) for w in nouns)})(?P<plural>s)?(?![\w-])")
+            for kind, spec in self.events.items() if (nouns := spec.get("nouns"))}
         self.anaphora: dict[str, tuple[str, ...]] = {
             t: tuple(ws) for t, ws in (lexicon.get("anaphora") or {}).items()}
         self.start_words = word_re(lexicon.words("start_words") or ("launched",))
@@ -217,22 +220,23 @@ class _Walker:
         self.end_words = word_re(lexicon.words("end_words") or ("ended",))
         nouns = [str(n) for spec in self.events.values() for n in spec.get("nouns") or ()]
         self.event_nouns = re.compile(
-            rf"(?i)\b(?P<event>(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_alt(nouns)}))\s+(?:by|of)\s+"
+            rf"(?i)\b(?P<event>(?:a|an)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{alternation(nouns)}))\s+(?:by|of)\s+"
             rf"(?:[a-z]+\s+){{0,2}}$") if nouns else None  # a hedge may stand before the number ("about")
         self.indefinite_event = re.compile(
-            rf"(?<![\w-])(?:[Aa]|[Aa]n)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{_alt(nouns)})(?![\w-])") if nouns else None
+            rf"(?<![\w-])(?:[Aa]|[Aa]n)\s+(?:[a-z][\w-]*\s+){{0,2}}(?:{alternation(nouns)})(?![\w-])"
+        ) if nouns else None
         part, phase = lexicon.words("part_words"), lexicon.words("phase_words")
         self.phase_words = word_re(phase) if phase else None
         self.part_words = word_re(part + phase) if part or phase else None
         distance = lexicon.words("time_distance_words")
         # The number, its unit of time, then the word: "twenty years after", "two days later".
-        self.time_distance = re.compile(rf"\S+\s+\S+\s+(?:{_alt(list(distance))})(?![\w-])") if distance else None
+        self.time_distance = re.compile(rf"\S+\s+\S+\s+(?:{alternation(distance)})(?![\w-])") if distance else None
         results = lexicon.words("result_phrases")
         self.result_words = word_re(results) if results else None
         combat = lexicon.words("combat", "verbs")
         self.combat = word_re(combat) if combat else None
         forces = lexicon.words("combat", "force_nouns")
-        self.force_nouns = re.compile(rf"\s+(?:{_alt(list(forces))})(?![\w-])") if forces else None
+        self.force_nouns = re.compile(rf"\s+(?:{alternation(list(forces))})(?![\w-])") if forces else None
         during = lexicon.words("during_words")
         self.during = word_re(during) if during else None
 
@@ -340,7 +344,7 @@ class _Walker:
         # "took the city back": the verb of a phrasal verb is not also the plain verb ("taken" = captured).
         phrasal = {m.start() for kind in self.events for m in self._phrasal(kind, s)}
         for kind, spec in self.events.items():
-            for is_verb, matches in ((True, self._verbs(kind, s, phrasal)), (False, self._nouns(spec, s))):
+            for is_verb, matches in ((True, self._verbs(kind, s, phrasal)), (False, self._nouns(kind, s))):
                 for m in matches:
                     if any(a <= m.start() < b for a, b in quotes) or self._inside_name(m):
                         continue
@@ -355,13 +359,9 @@ class _Walker:
             if words else []
         return plain + self._phrasal(kind, s)
 
-    def _nouns(self, spec: dict[str, Any], s: Sentence) -> list[re.Match[str]]:
-        """The event nouns of a kind, singular or with a plural -s ("the gas attacks")."""
-        words = [str(w) for w in spec.get("nouns") or ()]
-        if not words:
-            return []
-        pattern = re.compile(rf"(?i)(?<![\w-])(?:{_alt(words)})s?(?![\w-])")  # compiled once: re caches it
-        return list(pattern.finditer(self.text, s.start, s.end))
+    def _nouns(self, kind: str, s: Sentence) -> list[re.Match[str]]:
+        pattern = self.noun_res.get(kind)
+        return list(pattern.finditer(self.text, s.start, s.end)) if pattern is not None else []
 
     @staticmethod
     def _phrasal_re(spec: dict[str, Any]) -> re.Pattern[str] | None:
@@ -516,7 +516,7 @@ class _Walker:
         definite = place is None and not is_verb and re.search(
             r"(?<![\w-])[Tt]he\s+(?:[a-z][\w-]*\s+){0,2}$", before) is not None
         same_kind = self.last_of_kind.get(kind)
-        if definite and same_kind is not None and _is_singular(m.group(0), spec):
+        if definite and same_kind is not None and _is_singular(m):
             # "The siege lasted 1,425 days": the siege the text has stated before ("the siege of X").
             return Ref(m.start(), m.end(), same_kind.key, same_kind.type, same_kind.label, "anaphor")
         named_before = [r for r in self._named_events(refs) if r.end <= m.start()] or \
@@ -540,7 +540,7 @@ class _Walker:
             # the events it ends: "the recapture of X" still ends the occupation of X.)
             return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label or self.topic, "event")
         # "Two of the deadliest attacks": several events are no one event of a place.
-        if place is None or label is None or (not is_verb and not _is_singular(m.group(0), spec)):
+        if place is None or label is None or (not is_verb and not _is_singular(m)):
             return None
         if self.topic and place.key in self.topic_places and is_a(self.topic_type or "", [str(spec.get("type"))]):
             # "this assault to X" in an article about an attack on X: the article's own event.
@@ -943,7 +943,7 @@ def place_named_topic(doc: ParsedDocument, mentions: list[Mention], lexicon: Lex
              for n in spec.get("nouns") or ()]
     if not nouns:
         return []
-    tail = re.compile(rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+(?:{_alt(nouns)})s?(?![\w-])")
+    tail = re.compile(rf"(?:\s+[a-z][\w-]*){{0,2}}?\s+(?:{alternation(nouns)})s?(?![\w-])")
     out = []
     for m in mentions:
         if m.key in topic_places and re.search(r"(?i)\bthe\s+$", doc.text[max(0, m.start - 4):m.start]):
