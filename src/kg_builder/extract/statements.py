@@ -3,7 +3,7 @@
 The text is read sentence by sentence, keeping what a reader keeps: the last city, operation or battle
 named (so that "the city" and "the operation" can be resolved; before any is named, the only one the
 document names, never a news dateline's place), and the last event. Events that a verb or a noun
-states ("Khorramshahr was captured", "the siege of X") are named from templates in the lexicon
+states ("Sevastopol was captured", "the siege of X") are named from templates in the lexicon
 ("Occupation of {place}"); resolution keeps one a verb alone stated only when a name or the registry
 knows it. Once a sentence's dates are read, a table of rules (``sentence_rules``) reads it, each for
 claims of its own kind, from one shared :class:`SentenceContext`. Relations around a role or a command
@@ -71,7 +71,7 @@ _CLOSES_APPOSITION = re.compile(rf"\s*,\s*{_AUXILIARY}")
 _OPENS_APPOSITION = re.compile(r",\s+(?:in|of|near|on|north of|south of|east of|west of)\s[^,;]*$")
 
 # A number right after a verb (a hedge word aside) and a common noun after it: what the verb counts
-# ("captured some 19,000 troops"; not "freed on 24 May", nor the year of "captured in 1980 by").
+# ("captured some 9,000 troops"; not "freed on 9 March", nor the year of "captured in 1944 by").
 _COUNTED_OBJECT = re.compile(r"\s+(?:[a-z]+\s+)?\d{1,3}(?:,\d{3})*(?![\d,])\s+[a-z]")
 
 
@@ -379,7 +379,7 @@ class _Walker:
 
     def _duration(self, s: Sentence, refs: list[Ref], events: list[tuple[Ref, str, bool]],
                   q: QuantityMention) -> None:
-        """"The siege lasted 1,425 days", "remained under occupation for 575 days": a length of time in a
+        """"The siege lasted 872 days", "remained under occupation for 1,000 days": a length of time in a
         sentence with the words of one of the lexicon's `durations` is how long that kind of event lasted:
         the one the sentence states, else the one named after the place nearest to the figure. With a
         `place_property`, the length is stated of the place too (how long it was occupied)."""
@@ -509,7 +509,7 @@ class _Walker:
         """The event a verb or noun of the lexicon's patterns states, named after its place; or the
         article's own event where the words describe it; None where no place names it."""
         if is_verb and _COUNTED_OBJECT.match(self.text, m.end()):
-            return None  # "captured some 19,000 troops": the verb counts prisoners, it takes no place
+            return None  # "captured some 9,000 troops": the verb counts prisoners, it takes no place
         place = self._place_for(self.text, m.start(), m.end(), places)
         # "the siege", "the gas attacks": the article and at most two lower-case modifiers.
         before = self.text[max(s.start, m.start() - 30):m.start()]
@@ -578,7 +578,7 @@ class _Walker:
                 return best
         before = [p for p in places if 0 <= a - p.end <= 80]
         if before:
-            # "Khorramshahr was captured": a place named before the verb; never a whole country.
+            # "Sevastopol was captured": a place named before the verb; never a whole country.
             non_country = [p for p in before if not is_a(p.type, ["Country"])]
             # "X, in the province of Y, was taken": the place before the apposition is the subject, and
             # Y, inside it, is not (whether or not X is known to be a place).
@@ -734,7 +734,7 @@ class _Walker:
         self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
 
     def _place_date(self, subject: Ref, kind: str, d: DateMention) -> None:
-        """"Khorramshahr was freed on 24 May 1982": the date is also stated of the place itself, by the
+        """"Bonn was freed on 9 March 1945": the date is also stated of the place itself, by the
         property the lexicon gives the event kind (`place_date`), for one day, month or year only."""
         prop = self.events.get(kind, {}).get("place_date")
         place = self.event_places.get((subject.start, subject.end))
@@ -747,7 +747,7 @@ class _Walker:
         named = self._named_events(refs)
         if named:
             return min(named, key=lambda r: abs(r.start - pos)).key
-        # "captured 19,000 soldiers", "thousands killed, wounded, or captured": a verb that counts the
+        # "captured 9,000 soldiers", "thousands killed, wounded, or captured": a verb that counts the
         # number does not name its event.
         events = [e for e in events if not (pos - 15 <= e[0].start <= end + 25)]
         if events:
@@ -806,11 +806,11 @@ class _Walker:
         """"A <phrase> B": A the name before the phrase (or the sentence's first), B the name after it."""
         before = [r for r in refs if r.end <= m.start() and is_a(r.type, rule.subject_types)]
         # Events minted from a verb are never objects: "launched an assault on X" does not say which.
-        # Events minted from a verb are never objects, nor is a people ("Khorramshahr, the Iranians").
+        # Events minted from a verb are never objects, nor is a people ("Sevastopol, the Russians").
         after = [r for r in refs if r.start >= m.end() and is_a(r.type, rule.object_types)
                  and r.kind not in ("event", "demonym") and not is_a(r.type, rule.object_not)]
         if not before or not after or _in_parentheses(self.text, s.start, m.start()):
-            return  # "the Shatt al-Arab (the Arvand Rud in Iran)": a parenthesis names, it states nothing
+            return  # "the Rhine (the Rijn in the Netherlands)": a parenthesis names, it states nothing
         a = before[0] if rule.first else self._head_of_apposition(before[-1], refs, m.start(), s.start)
         b = after[0]
         if a is None or not is_a(a.type, rule.subject_types) or not self._phrase_gaps(rule, a, m, b):
