@@ -8,6 +8,7 @@ from kg_builder.extract import DocumentExtraction, NameFact, extract_document, m
 from kg_builder.models import Document, DocumentMeta, Mention
 from kg_builder.parse import parse_document
 from kg_builder.resolve import (
+    ResolvedCorpus,
     _persons_before_places,
     _registry_name_links,
     _registry_norms,
@@ -76,3 +77,55 @@ def test_an_event_only_a_verb_states_is_not_minted_but_the_place_keeps_what_the_
     # A verb-stated event the registry knows is the registry's.
     _, claims = resolved("Khorramshahr was recaptured on 24 May 1982.")
     assert ("battle-of-khorramshahr-1982", "pointInTime") in claims
+
+
+def _article(settings: Settings, title: str, dates: str, place: str, doc_id: str) -> DocumentExtraction:
+    text = (f"= {title} =\n\nInfobox\n- Conflict: {title}\n- Date: {dates}\n- Place: {place}\n\n"
+            f"The {title} was fought at {place.split(',')[0]}.")
+    doc = Document(doc_id, f"{doc_id}.txt", text, DocumentMeta(title=title, kind="encyclopedia", language="en"))
+    return extract_document(parse_document(doc), make_extractor(settings))
+
+
+def _claims_of(corpus: ResolvedCorpus, label: str) -> set[tuple[str, str]]:
+    key = next(e.key for e in corpus.entities if e.label == label)
+    return {(c.property, c.doc_id) for c in corpus.claims if c.subject == key}
+
+
+def test_an_event_named_by_its_place_is_the_named_event_of_that_place_and_time(settings: Settings) -> None:
+    article = _article(settings, "Battle of Gazala", "26 May – 21 June 1942", "Tobruk, Libya", "enc")
+    news = _extract(settings, "The fall of Tobruk on 21 June 1942 shocked London. "
+                              "About 33,000 men were taken prisoner.", "news")
+    corpus = resolve_entities([article, news], settings.registry)
+    labels = {e.label for e in corpus.entities}
+    assert "Occupation of Tobruk" not in labels
+    battle = next(e for e in corpus.entities if e.label == "Battle of Gazala")
+    assert "Occupation of Tobruk" not in battle.aliases and battle.types == ("Battle",)
+    # The figure of the fall is the battle's; the day of the fall is no start of the battle.
+    assert ("numberCaptured", "news") in _claims_of(corpus, "Battle of Gazala")
+    stated = [c for c in corpus.claims if c.subject == battle.key and c.doc_id == "news" and c.value is not None]
+    assert {(c.property, c.scope) for c in stated if c.property != "numberCaptured"} == {
+        ("statedDate", "Occupation of Tobruk")}
+
+
+def test_an_event_named_by_its_place_stays_its_own_without_a_matching_time(settings: Settings) -> None:
+    article = _article(settings, "Battle of Gazala", "26 May – 21 June 1942", "Tobruk, Libya", "enc")
+    other_year = _extract(settings, "The fall of Tobruk on 22 January 1941 was a British success.", "n1")
+    no_date = _extract(settings, "The fall of Tobruk shocked London.", "n2")
+    occupation = _extract(settings, "The occupation of Tobruk began on 21 June 1942.", "n3")
+    for news in (other_year, no_date, occupation):
+        corpus = resolve_entities([article, news], settings.registry)
+        assert not any(c.subject == "battle-of-gazala" and c.doc_id == news.doc_id for c in corpus.claims)
+
+
+def test_two_named_events_of_the_place_and_time_leave_the_words_their_own(settings: Settings) -> None:
+    first = _article(settings, "Battle of Gazala", "26 May – 21 June 1942", "Tobruk, Libya", "a")
+    second = _article(settings, "Siege of Tobruk", "10 April – 27 November 1941", "Tobruk, Libya", "b")
+    news = _extract(settings, "The fall of Tobruk in 1942 shocked London.", "n")
+    alone = resolve_entities([first, news], settings.registry)
+    assert any(c.subject == "battle-of-gazala" and c.doc_id == "n" for c in alone.claims)
+    # Both events are of Tobruk, and the year 1942 overlaps only the first: it is still joined.
+    both = resolve_entities([first, second, news], settings.registry)
+    assert any(c.subject == "battle-of-gazala" and c.doc_id == "n" for c in both.claims)
+    third = _article(settings, "Raid on Tobruk", "13 – 14 September 1942", "Tobruk, Libya", "c")
+    ambiguous = resolve_entities([first, third, news], settings.registry)
+    assert not any(c.doc_id == "n" and c.subject in ("battle-of-gazala", "raid-on-tobruk") for c in ambiguous.claims)

@@ -128,7 +128,7 @@ EXTRACTION = Record({
     "quantities": _QUANTITIES,
     "events": MapOf(Record({"verbs": WORDS, "phrasal_verbs": WORDS, "nouns": WORDS, "label": TEXT, "type": TYPES,
                             "property": TEXT, "ends": TEXT, "not_places": ListOf(TYPES), "place_date": TEXT,
-                            "place_during": TEXT},
+                            "place_during": TEXT, "named_by_place": WORDS},
                            required=frozenset({"label", "type"}))),
     "anaphora": MapOf(WORDS),
     "topic_pronouns": WORDS,

@@ -7,7 +7,9 @@ Two names are the same entity when:
 * they normalise to the same form ("Khorramshahr" in two documents);
 * a text says so: an acronym in parentheses, "also known as", "(known as the X in ...)";
 * a lone word or short name equals the surname (or the first name) of exactly one person named in
-  full somewhere in the corpus ("Saddam", "Banisadr", "Zhukov").
+  full somewhere in the corpus ("Saddam", "Banisadr", "Zhukov");
+* a text names an event by its place only ("the fall of Tobruk in June 1942"), and the corpus has one
+  named event of that place whose dates overlap the text's.
 
 Two registry entries are never merged. Lone words that tie to nothing are dropped.
 """
@@ -22,7 +24,8 @@ from dataclasses import dataclass, replace
 from . import gazetteer
 from .config import type_ancestors
 from .extract import DocumentExtraction, EntityHint, NameFact, norm
-from .models import Claim, ClaimValue, Entity, EntityValue, Mention, Registry, RegistryEntry
+from .extract.refs import is_a
+from .models import Claim, ClaimValue, DateValue, Entity, EntityValue, Mention, Registry, RegistryEntry
 from .namespaces import short_hash, slugify
 
 __all__ = ["ResolvedCorpus", "resolve_entities"]
@@ -293,6 +296,97 @@ def _referenced(groups: _Groups, mentions: list[Mention], claims: list[Claim],
     return referenced
 
 
+_DATE_PROPERTIES = ("startTime", "endTime", "pointInTime")
+
+
+def _bounds(lexical: str) -> tuple[str, str] | None:
+    """The first and last day a date of year, month or day precision covers, as ISO text that sorts
+    (a last day of "-31" for every month still sorts right); None for years before the common era."""
+    if lexical.startswith("-"):
+        return None
+    parts = lexical.split("-")
+    low = "-".join(parts + ["01"] * (3 - len(parts)))
+    high = "-".join(parts + ["12", "31"][len(parts) - 1:])
+    return low, high
+
+
+def _spans(groups: _Groups, claims: list[Claim]) -> dict[str, tuple[str, str]]:
+    """Each group's time: from the first day of its earliest typed date to the last day of its latest."""
+    spans: dict[str, tuple[str, str]] = {}
+    for c in claims:
+        if c.property in _DATE_PROPERTIES and isinstance(c.value, DateValue) and (b := _bounds(c.value.lexical)):
+            root = groups.find(c.subject)
+            low, high = spans.get(root, b)
+            spans[root] = (min(low, b[0]), max(high, b[1]))
+    return spans
+
+
+def _places_of(groups: _Groups, claims: list[Claim], reg: dict[str, RegistryEntry]) -> dict[str, set[str]]:
+    """Where each group took place: its location claims, and the registry's located-in."""
+    places: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        if c.property == "location" and isinstance(c.value, EntityValue):
+            places[groups.find(c.subject)].add(groups.find(c.value.key))
+    for ident, entry in reg.items():
+        if entry.located_in and ident in groups.parent:
+            places[groups.find(ident)].add(groups.find(entry.located_in))
+    return places
+
+
+def _named_by_place(groups: _Groups, mentions: list[Mention], hints: list[EntityHint]) -> dict[str, str]:
+    """The groups that the text names only by their place ("the fall of X"), and that place's group:
+    no mention, registry entry or other rule names them, and the one place is the same in every hint."""
+    named = {groups.find(m.key) for m in mentions} | {groups.find(h.key) for h in hints
+                                                       if h.place is None and not h.rule.endswith("-verb")}
+    places: dict[str, set[str]] = defaultdict(set)
+    for h in hints:
+        if h.place is not None:
+            places[groups.find(h.key)].add(groups.find(h.place))
+    return {root: next(iter(ps)) for root, ps in sorted(places.items())
+            if len(ps) == 1 and root not in named and groups.curated.get(root) is None}
+
+
+def _events_by_place_and_time(groups: _Groups, mentions: list[Mention], hints: list[EntityHint],
+                              claims: list[Claim], reg: dict[str, RegistryEntry],
+                              types: dict[str, Counter[str]]) -> dict[str, str]:
+    """Phase 5, events by place and time: an event the text names by its place only ("the fall of
+    Tobruk in June 1942") is the one named event of that place whose dates overlap every date the text
+    gives it ("Battle of Gazala", fought there from May to June 1942). Without a date, or with two such
+    events, it stays its own. Returns each joined group -> the named event's group."""
+    by_place = _named_by_place(groups, mentions, hints)
+    if not by_place:
+        return {}
+    spans, places = _spans(groups, claims), _places_of(groups, claims, reg)
+    events = [root for root in sorted(spans) if root not in by_place
+              and is_a(_most_specific(types.get(root, Counter())), ["Event"])]
+    joined: dict[str, str] = {}
+    for root, place in by_place.items():
+        dates = [b for c in claims if groups.find(c.subject) == root and c.property in _DATE_PROPERTIES
+                 and isinstance(c.value, DateValue) and (b := _bounds(c.value.lexical))]
+        if not dates:
+            continue
+        found = [e for e in events if place in places.get(e, set())
+                 and all(low <= spans[e][1] and spans[e][0] <= high for low, high in dates)]
+        if len(found) == 1:
+            joined[root] = found[0]
+    return joined
+
+
+def _as_stated(claims: list[Claim], joined: dict[str, str], groups: _Groups,
+               labels: dict[str, str]) -> list[Claim]:
+    """The dates and lengths of time the text gave an event it named by its place ("the fall of X on
+    D") are its words about that moment, not the start or length of the named event it is part of:
+    untyped claims scoped by the words' event."""
+    out: list[Claim] = []
+    for c in claims:
+        root = groups.find(c.subject)
+        if root in joined and c.property in (*_DATE_PROPERTIES, "duration"):
+            prop = "statedDate" if c.property != "duration" else "statedFigure"
+            c = replace(c, property=prop, scope=labels.get(root), rule=c.rule + "-by-place-and-time")
+        out.append(c)
+    return out
+
+
 def _stated_only(groups: _Groups, mentions: list[Mention], hints: list[EntityHint]) -> set[str]:
     """Events that only a verb of the lexicon's event patterns stated ("X was recaptured", "the town
     fell"), that no document names (by a name or an event noun: "the siege of Y") and the registry does
@@ -400,9 +494,10 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
 
     The phases, in order: people before places (a gazetteer's place that the document names a person
     by is none), registry names, text-stated aliases, person-name parts (short names tied to full
-    names); then each group becomes an entity, except events only a verb stated that nothing names
-    (`_stated_only`), and gazetteers give uncurated places their GeoNames id. Events are not resolved by
-    place and time yet: two names of one event are one entity only when a phase above ties them."""
+    names), events by place and time (an event a text names by its place only, "the fall of X", is the
+    one named event of that place and time); then each group becomes an entity, except events only a
+    verb stated that nothing names (`_stated_only`), and gazetteers give uncurated places their
+    GeoNames id."""
     reg = registry.by_id()
     groups = _Groups(set(reg))
     mentions = _persons_before_places([m for x in extractions for m in x.mentions])
@@ -422,6 +517,15 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
         mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
 
     types = _typed_groups(groups, mentions, hints, reg)
+    joined = _events_by_place_and_time(groups, mentions, hints, claims, reg, types)
+    if joined:
+        labels = {groups.find(h.key): h.label for h in hints if h.place is not None}
+        claims = _as_stated(claims, joined, groups, labels)
+        # The words' own label ("Occupation of X") is no name of the named event, nor is its kind a type.
+        hints = [h for h in hints if groups.find(h.key) not in joined]
+        for a, b in joined.items():
+            groups.union(a, b)
+        types = _typed_groups(groups, mentions, hints, reg)
     members: dict[str, list[str]] = defaultdict(list)
     for k in sorted(groups.parent):
         members[groups.find(k)].append(k)

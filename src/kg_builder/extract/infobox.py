@@ -40,6 +40,9 @@ class EntityHint:
     label: str
     type: str
     rule: str
+    # The place an event is named after, where the words ("the fall of X") name the event of that
+    # place, which the corpus may know by another name (resolution looks for it by place and time).
+    place: str | None = None
 
 
 @dataclass

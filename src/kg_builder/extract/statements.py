@@ -402,7 +402,7 @@ class _Walker:
                 label = str(event.get("label", "{place}")).format(place=self._label(place))
                 subject = "~" + norm(label)
                 self.out.hints.append(EntityHint(self.doc.doc_id, subject, label, str(event.get("type", "Event")),
-                                                 f"event-{kind}"))
+                                                 f"event-{kind}-duration"))
             else:
                 continue
             self._claim(subject, "duration", q.quantity, q.start, q.end, f"text-duration-{name}")
@@ -549,8 +549,9 @@ class _Walker:
         type_ = str(spec.get("type", "Event"))
         # A verb states that something happened ("X was recaptured"), a noun names it ("the siege of X"):
         # resolution mints an event a verb alone stated only when a name or the registry knows it.
-        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_,
-                                         f"event-{kind}" + ("-verb" if is_verb else "")))
+        by_place = not is_verb and m.group(0).lower() in {str(w).lower() for w in spec.get("named_by_place") or ()}
+        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, type_, f"event-{kind}" + (
+            "-verb" if is_verb else ""), place.key if by_place else None))
         self.event_places[(m.start(), m.end())] = place
         ref = Ref(m.start(), m.end(), key, type_, label, "event")
         self.last_of_kind[kind] = ref
@@ -730,7 +731,7 @@ class _Walker:
         label = str(spec.get("label", "{place}")).format(place=place_label)
         key = "~" + norm(label)
         self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
-                                         f"event-{ends}"))
+                                         f"event-{ends}-ended"))
         self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
 
     def _place_date(self, subject: Ref, kind: str, d: DateMention) -> None:
