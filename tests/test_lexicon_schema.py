@@ -9,7 +9,7 @@ import pytest
 
 from conftest import RunKg
 from kg_builder.errors import ConfigError
-from kg_builder.lexicon_schema import EXTRACTION, INFOBOX, check_yaml
+from kg_builder.lexicon_schema import EXTRACTION, INFOBOX, check_yaml, with_defaults
 
 
 def test_the_shipped_lists_fit_their_schema(tmp_project: Path) -> None:
@@ -48,3 +48,28 @@ def test_an_unquoted_on_in_a_word_list_is_caught(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as e:
         check_yaml("not_names: [The, A,\n  On, In]\n", EXTRACTION, path)  # YAML reads a bare On as true
     assert e.value.line == 2 and "quote it" in (e.value.hint or "")
+
+
+def test_the_schema_holds_the_defaults_of_keys_a_list_leaves_out() -> None:
+    # A relation that says only its phrases states the property of its own name, with the schema's
+    # defaults; a record the file leaves out still has its defaults; values the file gives are kept.
+    data = with_defaults(EXTRACTION, {"relations": {"namedAfter": {"phrases": ["named after"]},
+                                                    "bornIn": {"phrases": ["born in"], "max_gap": 3}},
+                                      "durations": {"siege": {"words": ["siege"]}}})
+    assert data["relations"]["namedAfter"]["property"] == "namedAfter"
+    assert data["relations"]["namedAfter"]["subject"] == "nearest"
+    assert data["relations"]["bornIn"]["max_gap"] == 3
+    assert data["durations"]["siege"]["event"] == "siege"
+    assert data["reported_speech"]["max_tail_words"] == EXTRACTION.fields["reported_speech"].defaults["max_tail_words"]
+    assert "quotation_min_words" in data
+
+
+def test_an_infobox_field_that_states_a_property_must_name_it(tmp_project: Path, run_kg: RunKg) -> None:
+    path = tmp_project / "ontology" / "infobox.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "  result: {kind: text, property: result}"
+    assert old in text
+    path.write_text(text.replace(old, "  result: {kind: text}", 1), encoding="utf-8")
+    r = run_kg("build", cwd=tmp_project)
+    assert r.returncode == 2, r.stderr
+    assert "infobox.yaml" in r.stderr and "'result' of kind text names no property" in r.stderr, r.stderr

@@ -96,3 +96,32 @@ def test_an_empty_combatant_field_takes_the_victors_people_as_a_derived_side(set
     # The victor is the listed side: nothing says who the other was.
     listed = _sides(settings, base.format(result="Decisive German victory"))
     assert next(s for s in listed if s[0] == 2)[1:] == (None, None)
+
+
+def _side2(settings: Settings, result: str, commanders: str) -> tuple[str | None, str | None]:
+    text = ("= Operation Dawn =\n\nInfobox\n- Conflict: Operation Dawn\n- Result: " + result +
+            "\n- Combatant1: Iraq\n- Combatant2:\n- Commander2: " + commanders +
+            "\n- Casualties1: 5,000 killed\n- Casualties2: 7,000 killed\n\nText.")
+    sides = _sides(settings, text)
+    return next((s[1], s[2]) for s in sides if s[0] == 2)
+
+
+def test_an_empty_combatant_field_takes_the_country_of_its_commanders_forces(settings: Settings) -> None:
+    # The registry makes both commanders members of forces of one country (an army, a guard corps).
+    side, evidence = _side2(settings, "Inconclusive", "Ali Sayad Shirazi, Mohsen Rezaee")
+    assert side == "iran" and evidence is not None and "Ali Sayad Shirazi, Mohsen Rezaee" in evidence
+    # A victor that another side lists says nothing of side 2; the commanders still do.
+    assert _side2(settings, "Iraqi victory", "Ali Sayad Shirazi")[0] == "iran"
+    # The result and the commanders agree: both are the evidence.
+    side, evidence = _side2(settings, "Iranian victory", "Ali Sayad Shirazi")
+    assert side == "iran" and evidence is not None and "victor" in evidence and "commanders" in evidence
+
+
+def test_commanders_of_no_one_country_name_no_side(settings: Settings) -> None:
+    # Commanders of two countries' forces, or one the registry puts in no country's forces: no side.
+    assert _side2(settings, "Inconclusive", "Ali Sayad Shirazi, Nizar al-Khazraji") == (None, None)
+    assert _side2(settings, "Inconclusive", "Ali Sayad Shirazi, Ruhollah Khomeini") == (None, None)
+    # A commander the registry does not know says nothing; nor does a lone unknown one.
+    assert _side2(settings, "Inconclusive", "Jean Dupont") == (None, None)
+    # The result and the commanders disagree: no side.
+    assert _side2(settings, "Kuwaiti victory", "Ali Sayad Shirazi") == (None, None)

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .lexicon_schema import EXTRACTION, INFOBOX, TYPES_FILE, Spec, check_yaml
+from .lexicon_schema import EXTRACTION, INFOBOX, INFOBOX_PROPERTY_KINDS, TYPES_FILE, Spec, check_yaml, with_defaults
 from .models import ENTITY_TYPES, Registry, RegistryEntry
 from .namespaces import is_language_tag
 
@@ -44,9 +44,13 @@ class InfoboxSpec:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Trigger words and patterns (``ontology/extraction.yaml``)."""
+    """Trigger words and patterns (``ontology/extraction.yaml``), with the schema's defaults filled in
+    (lexicon_schema.EXTRACTION), so that no rule holds a default of its own."""
 
     data: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", with_defaults(EXTRACTION, self.data))
 
     def words(self, *path: str) -> tuple[str, ...]:
         node: Any = self.data
@@ -192,6 +196,7 @@ def load_registry(path: Path) -> Registry:
             located_in=item.get("located_in"),
             part_of=_str_tuple(item.get("part_of"), path, f"{ident}.part_of"),
             member_of=_str_tuple(item.get("member_of"), path, f"{ident}.member_of"),
+            country=item.get("country"),
             wikidata=item.get("wikidata"),
             wikidata_evidence=item.get("wikidata_evidence"),
             coordinates=coordinates,
@@ -207,7 +212,7 @@ def load_registry(path: Path) -> Registry:
     if len(ids) != len(entries):
         raise ConfigError("duplicate entity ids", path=path)
     for e in entries:
-        for target in (e.located_in, *e.part_of, *e.member_of):
+        for target in (e.located_in, *e.part_of, *e.member_of, e.country):
             if target is not None and target not in ids:
                 raise ConfigError(f"entry {e.id!r} refers to unknown id {target!r}", path=path)
     return Registry(entries=tuple(entries))
@@ -218,6 +223,11 @@ def load_infobox_spec(path: Path) -> InfoboxSpec:
     data = load_yaml(path, INFOBOX)
     if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
         raise ConfigError("expected a `fields:` mapping", path=path)
+    data = with_defaults(INFOBOX, data)
+    for key, fs in data["fields"].items():
+        if fs["kind"] in INFOBOX_PROPERTY_KINDS and not fs.get("property"):
+            raise ConfigError(f"field {key!r} of kind {fs['kind']} names no property", path=path,
+                              hint="add `property:` (a property of ontology/kg.ttl) to its mapping")
     return InfoboxSpec(
         fields={str(k).lower().replace(" ", ""): dict(v) for k, v in data["fields"].items()},
         name_markers=dict(data.get("name_markers") or {}),

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import ConfigError
 from .models import ENTITY_TYPES
 
-__all__ = ["EXTRACTION", "INFOBOX", "TYPES_FILE", "ListOf", "MapOf", "OneOf", "Record", "Scalar", "Spec", "check_yaml"]
+__all__ = ["EXTRACTION", "INFOBOX", "INFOBOX_PROPERTY_KINDS", "THE_KEY", "TYPES_FILE", "ListOf", "MapOf", "OneOf",
+           "Record", "Scalar", "Spec", "check_yaml", "with_defaults"]
 
 _TAGS = {
     "str": "tag:yaml.org,2002:str",
@@ -73,15 +75,39 @@ class MapOf(Spec):
         return "a mapping of words to " + self.value.describe()
 
 
+# A default that is the key the record stands under in its mapping (a relation named "commander" states
+# the property commander unless it says otherwise).
+THE_KEY = "<the key>"
+
+
 @dataclass(frozen=True)
 class Record(Spec):
-    """A mapping with a fixed set of keys."""
+    """A mapping with a fixed set of keys. ``defaults`` are the values of keys the file leaves out: the
+    rules read every key from the loaded data and hold no defaults of their own."""
 
     fields: Mapping[str, Spec]
     required: frozenset[str] = field(default_factory=frozenset)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
         return "a mapping with the keys " + ", ".join(self.fields)
+
+
+def with_defaults(spec: Spec, data: Any, key: str | None = None) -> Any:
+    """The loaded data with every default of the schema filled in where the file leaves a key out
+    (in records inside records and inside mappings too). Lists, and values the file gives, are kept."""
+    if isinstance(spec, MapOf) and isinstance(data, dict):
+        return {k: with_defaults(spec.value, v, str(k)) for k, v in data.items()}
+    if isinstance(spec, Record) and isinstance(data, dict | None):
+        data = dict(data or {})
+        for name, value in spec.defaults.items():
+            if data.get(name) is None:
+                data[name] = key if value == THE_KEY else value
+        for name, inner in spec.fields.items():
+            if data.get(name) is None and isinstance(inner, Record) and inner.defaults:
+                data[name] = {}  # a record the file leaves out still has its defaults
+        return {k: with_defaults(spec.fields[k], v, k) if k in spec.fields else v for k, v in data.items()}
+    return data
 
 
 TEXT = Scalar("str")
@@ -124,18 +150,21 @@ EXTRACTION = Record({
     "quotation_min_words": Scalar("int"),
     "quotation_min_words_attributed": Scalar("int"),
     "reported_speech": Record({"verbs": WORDS, "not_openers": WORDS, "not_in_tail": WORDS,
-                               "max_tail_words": Scalar("int")}),
+                               "max_tail_words": Scalar("int")}, defaults={"max_tail_words": 8}),
     "quantities": _QUANTITIES,
+    "operations": Record({"marker": TEXT, "nouns": WORDS, "code_words": WORDS}),
     "events": MapOf(Record({"verbs": WORDS, "phrasal_verbs": WORDS, "nouns": WORDS, "label": TEXT, "type": TYPES,
                             "property": TEXT, "ends": TEXT, "not_places": ListOf(TYPES), "place_date": TEXT,
                             "place_during": TEXT, "named_by_place": WORDS},
-                           required=frozenset({"label", "type"}))),
+                           required=frozenset({"label", "type"}),
+                           defaults={"property": "pointInTime", "not_places": []})),
     "anaphora": MapOf(WORDS),
     "topic_pronouns": WORDS,
     "life_words": WORDS,
     "script_languages": MapOf(TEXT),
     "list_sections": WORDS,
-    "durations": MapOf(Record({"words": WORDS, "event": TEXT, "place_property": TEXT}, required=frozenset({"words"}))),
+    "durations": MapOf(Record({"words": WORDS, "event": TEXT, "place_property": TEXT}, required=frozenset({"words"}),
+                              defaults={"event": THE_KEY})),
     "start_words": WORDS,
     "end_words": WORDS,
     "during_words": WORDS,
@@ -145,16 +174,20 @@ EXTRACTION = Record({
     "part_words": WORDS,
     "phase_words": WORDS,
     "anniversary_words": WORDS,
-    "relations": MapOf(Record({"phrases": WORDS, "property": TEXT, "object_of": WORDS, "subject": TEXT,
+    "relations": MapOf(Record({"phrases": WORDS, "property": TEXT, "object_of": WORDS,
+                               "subject": OneOf(("first", "nearest")),
                                "subject_types": ListOf(TYPES), "object_types": ListOf(TYPES),
                                "object_not": ListOf(TYPES), "not_in_list": Scalar("bool"),
                                "reverse": Scalar("bool"), "max_gap": Scalar("int")},
-                              required=frozenset({"phrases"}))),
+                              required=frozenset({"phrases"}),
+                              defaults={"property": THE_KEY, "subject": "nearest", "subject_types": ["Entity"],
+                                        "object_types": ["Entity"], "not_in_list": False, "reverse": False,
+                                        "max_gap": 12})),
     "apposition_roles": WORDS,
     "role_appositions": Record({"roles": WORDS, "links": WORDS, "commander_roles": WORDS, "deputy_words": WORDS}),
     "commanded_by": Record({"phrases": WORDS, "person_phrases": WORDS, "subject_types": ListOf(TYPES),
                             "force_types": ListOf(TYPES)}),
-})
+}, defaults={"quotation_min_words": 6, "quotation_min_words_attributed": 3})
 
 INFOBOX = Record({
     "fields": MapOf(Record({
@@ -162,13 +195,16 @@ INFOBOX = Record({
         "property": TEXT,
         "type": TYPES,
         "equipment": OneOf(("strength", "losses")),
-    }, required=frozenset({"kind"}))),
+    }, required=frozenset({"kind"}), defaults={"type": "Event"})),
     "name_markers": MapOf(TEXT),
     "list_separators": WORDS,
     "alias_markers": WORDS,
     "victory_words": WORDS,
 }, required=frozenset({"fields"}))
 
+
+# The kinds of infobox field that state a property, which their mapping must then name.
+INFOBOX_PROPERTY_KINDS = frozenset({"events", "entities", "places", "text", "quantities"})
 
 # ``ontology/types.yaml``: what a name's own words and the words before it say it names, and how the
 # gazetteers and the given-name list (ontology/given_names.txt) are used (src/kg_builder/extract/names.py,

@@ -137,6 +137,7 @@ class RegistryEntry:
     located_in: str | None = None
     part_of: tuple[str, ...] = ()
     member_of: tuple[str, ...] = ()
+    country: str | None = None  # forces and organisations: the state they belong to (Wikidata P17)
     wikidata: str | None = None
     wikidata_evidence: str | None = None
     coordinates: tuple[float, float] | None = None  # (latitude, longitude), WGS84

@@ -126,6 +126,7 @@ KGO = ClosedNamespace(
         "location",
         "locatedIn",
         "memberOf",
+        "country",
         "hasMember",
         "namedAfter",
         "winner",

@@ -404,7 +404,7 @@ def _curated_closure(referenced: set[str], groups: _Groups, reg: dict[str, Regis
     stack = list(needed)
     while stack:
         e = reg[stack.pop()]
-        for target in (e.located_in, *e.part_of, *e.member_of):
+        for target in (e.located_in, *e.part_of, *e.member_of, e.country):
             if target and target not in needed:
                 needed.add(target)
                 stack.append(target)
@@ -459,10 +459,11 @@ def _entity(root: str, entry: RegistryEntry | None, key: str, names: _Names, typ
 
 
 def _curated_relations(entry: RegistryEntry, groups: _Groups, entity_key: dict[str, str]) -> list[tuple[str, str]]:
-    """The registry's located-in, part-of and member-of links of an entry, to entity keys."""
+    """The registry's located-in, part-of, member-of and country links of an entry, to entity keys."""
     out: list[tuple[str, str]] = []
     for prop, targets in (("locatedIn", (entry.located_in,) if entry.located_in else ()),
-                          ("partOf", entry.part_of), ("memberOf", entry.member_of)):
+                          ("partOf", entry.part_of), ("memberOf", entry.member_of),
+                          ("country", (entry.country,) if entry.country else ())):
         out.extend((prop, entity_key[groups.find(t)]) for t in targets)
     return out
 

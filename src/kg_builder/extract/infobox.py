@@ -102,7 +102,9 @@ def field_spec(spec: InfoboxSpec, key: str) -> tuple[dict[str, object] | None, i
 
 
 def _property(fs: dict[str, object]) -> str:
-    return str(fs.get("property", "result"))
+    """The property a field states; fields of the kinds that state none (the topic, dates) have their
+    empty value kept as a missing result (the loader makes every other kind name its property)."""
+    return str(fs.get("property") or "result")
 
 
 def _items(f: InfoboxField, spec: InfoboxSpec, text: str) -> list[tuple[int, int]]:
@@ -201,7 +203,7 @@ def _split_part_of(doc: ParsedDocument, a: int, b: int, patterns: Patterns, out:
 def _list_claims(ctx: _FieldContext, f: InfoboxField, fs: dict[str, object], out: InfoboxResult) -> None:
     """A claim for each entity a list field names ("Commander1: Gen. X Y, Z WKIA")."""
     doc, spec, patterns = ctx.doc, ctx.spec, ctx.patterns
-    kind, prop, type_ = str(fs.get("kind")), _property(fs), str(fs.get("type", "Event"))
+    kind, prop, type_ = str(fs.get("kind")), _property(fs), str(fs["type"])
     for a, b in _items(f, spec, doc.text):
         name_at, label, labelled_side = _item_label(doc, a, b, patterns)
         name_end = _split_part_of(doc, name_at, b, patterns, out) if kind == "events" else b
@@ -239,7 +241,7 @@ def _read_topic(doc: ParsedDocument, f: InfoboxField, fs: dict[str, object], spe
     spans = _topic_spans(doc, f, spec)
     known = [s for s in spans if doc.text[s[0]:s[1]] in patterns.registry_names]
     main = known[0] if known else spans[0]
-    mention = _entity_at(doc, main[0], main[1], str(fs.get("type", "Event")), patterns)
+    mention = _entity_at(doc, main[0], main[1], str(fs["type"]), patterns)
     out.topic, out.topic_label = mention.key, mention.text
     out.mentions.append(mention)
     for a, b in spans:
@@ -403,7 +405,7 @@ def _read_sides(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, pattern
                 out.side_members[side] = ()  # an empty combatant field: the side is not named here
             if side is None or not items:
                 continue
-            keys = tuple(_entity_at(doc, a, b, str(fs.get("type", "Country")), patterns).key for a, b in items)
+            keys = tuple(_entity_at(doc, a, b, str(fs["type"]), patterns).key for a, b in items)
             out.side_members[side] = keys
             if len(keys) == 1:
                 out.sides[side] = keys[0]
@@ -421,25 +423,61 @@ def _people_in(doc: ParsedDocument, f: InfoboxField, patterns: Patterns) -> tupl
     return (patterns.demonyms[dm.group(0)], dm.group(0)) if dm else None
 
 
+def _victor(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns) -> tuple[str, str] | None:
+    """The country of the people the result field names the victor ("Iranian victory"), with the words
+    that say it."""
+    for f, fs, _side in fields:
+        if fs is not None and fs.get("property") == "result" and _names_victory(f, spec, patterns):
+            people = _people_in(doc, f, patterns)
+            return (people[0], f"{f.key} names {people[1]!r} the victor") if people else None
+    return None
+
+
+def _commanders_country(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
+                        side: int) -> tuple[str, str] | None:
+    """The one country that the registry's commanders of a side belong to through their curated
+    memberships, with the words that say it; None when a commander the registry knows belongs to no
+    one country, or two commanders to two."""
+    countries: set[str] = set()
+    names: list[str] = []
+    for f, fs, s in fields:
+        if s != side or fs is None or fs.get("property") != "commander":
+            continue
+        for a, b in _items(f, spec, doc.text):
+            span = _named_span(doc, a, b, "Person", spec, patterns)
+            ident = patterns.registry_names.get(doc.text[span[0]:span[1]]) if span else None
+            if span is None or ident is None:
+                continue
+            if ident not in patterns.affiliations:
+                return None
+            countries.add(patterns.affiliations[ident])
+            names.append(doc.text[span[0]:span[1]])
+    if len(countries) != 1:
+        return None
+    return next(iter(countries)), f"the registry puts its commanders ({', '.join(names)}) in that country's forces"
+
+
 def _derive_empty_side(doc: ParsedDocument, fields: _Fields, spec: InfoboxSpec, patterns: Patterns,
                        out: InfoboxResult) -> None:
-    """One side's combatant field is empty, and the result names a victory by a people no other side
-    lists ("Result: Iranian victory", "Combatant1: Iraq", "Combatant2:"): the empty side is that people's
-    country. Its figures then carry that side, with the evidence (kgo:sideEvidence): derived, not stated."""
+    """One side's combatant field is empty, and the document names that side otherwise: the result
+    names a victory by a people no other side lists ("Result: Iranian victory", "Combatant1: Iraq",
+    "Combatant2:"), or the registry puts the side's commanders in one country's forces. The empty side
+    is that country, unless the two say different things. Its figures then carry that side, with the
+    evidence (kgo:sideEvidence): derived, not stated."""
     empty = [n for n, keys in out.side_members.items() if not keys]
     if len(empty) != 1:
         return
     listed = {k for keys in out.side_members.values() for k in keys}
-    for f, fs, _side in fields:
-        if fs is None or fs.get("property") != "result" or not _names_victory(f, spec, patterns):
-            continue
-        people = _people_in(doc, f, patterns)
-        if people is None or people[0] in listed:
-            return
-        out.sides[empty[0]] = people[0]
-        out.derived[empty[0]] = (f"side {empty[0]}'s combatant field is empty; {f.key} names "
-                                 f"{people[1]!r} the victor, and no other side lists them")
+    # A victor another side lists says nothing of the empty side.
+    found = [x for x in (_victor(doc, fields, spec, patterns),
+                         _commanders_country(doc, fields, spec, patterns, empty[0])) if x is not None]
+    found = [x for x in found if x[0] not in listed]
+    countries = {country for country, _ in found}
+    if len(countries) != 1:
         return
+    out.sides[empty[0]] = countries.pop()
+    out.derived[empty[0]] = f"side {empty[0]}'s combatant field is empty; " + "; ".join(
+        why for _, why in found) + ", and no other side lists them"
 
 
 def extract_infobox(doc: ParsedDocument, spec: InfoboxSpec, patterns: Patterns,

@@ -166,6 +166,7 @@ class Patterns:
     titled: re.Pattern[str]
     unit: re.Pattern[str]
     operation: tuple[re.Pattern[str], ...]
+    operation_marker: str  # the word that opens an operation's label ("Operation X")
     event_head: re.Pattern[str]
     places: tuple[tuple[str, re.Pattern[str]], ...]
     apposition: re.Pattern[str]
@@ -178,6 +179,8 @@ class Patterns:
     name_ends: dict[str, str] = field(default_factory=dict)  # last word of a name -> its class ("War")
     styles: frozenset[str] = frozenset()  # titles a one-word name is known by ("Prince William")
     names: NameTypes = field(default_factory=lambda: NameTypes())  # ontology/types.yaml
+    # registry id -> the one country its memberships and parts lead to (a commander of the IRGC: Iran)
+    affiliations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -322,13 +325,22 @@ class _Grammar:
         return cls(particles, hyphen_particles, token, joiner, name, rf"{token}(?:{place_joiner}{token})*", op_name)
 
 
-def _operation_patterns(g: _Grammar) -> tuple[re.Pattern[str], ...]:
-    return (
-        re.compile(rf"(?<![\w])Operation\s+(?P<name>{g.op_name})"),
-        re.compile(rf"(?<![\w])(?:[Tt]he\s+)(?P<name>{g.name})\s+operation\b"),
-        re.compile(rf"\b[Oo]peration\s+of\s+(?P<name>{g.name})"),
-        re.compile(rf"\bcode-named\s+(?P<name>{g.op_name})"),
-    )
+def _operation_patterns(lexicon: Lexicon, g: _Grammar) -> tuple[re.Pattern[str], ...]:
+    """Operations by the words of the lexicon's `operations:` around their code name: "Operation X"
+    (the marker; first, since the infobox reads a name by it), "the X operation" and "the operation of
+    X" (the nouns), "code-named X"."""
+    spec = lexicon.get("operations") or {}
+    marker, nouns, code = str(spec.get("marker") or ""), [str(w) for w in spec.get("nouns") or ()], \
+        [str(w) for w in spec.get("code_words") or ()]
+    out: list[re.Pattern[str]] = []
+    if marker:
+        out.append(re.compile(rf"(?<![\w]){re.escape(marker)}\s+(?P<name>{g.op_name})"))
+    if nouns:
+        out.append(re.compile(rf"(?<![\w])(?:[Tt]he\s+)(?P<name>{g.name})\s+(?i:{alternation(nouns)})\b"))
+        out.append(re.compile(rf"(?<![\w-])(?i:{alternation(nouns)})\s+of\s+(?P<name>{g.name})"))
+    if code:
+        out.append(re.compile(rf"(?<![\w-])(?:{alternation(code)})\s+(?P<name>{g.op_name})"))
+    return tuple(out)
 
 
 def _place_patterns(lexicon: Lexicon, g: _Grammar) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -361,6 +373,26 @@ def _speaker_pattern(lexicon: Lexicon, g: _Grammar) -> re.Pattern[str] | None:
     ) if verbs else None
 
 
+def registry_affiliations(registry: Registry) -> dict[str, str]:
+    """Each registry entry's country through its curated links: its own `country`, else that of what
+    it is a member or a part of, followed to the end. An entry whose links lead to two countries, or to
+    none, has none."""
+    by_id = registry.by_id()
+
+    def countries(ident: str, seen: frozenset[str]) -> set[str]:
+        e = by_id[ident]
+        if e.country:
+            return {e.country}
+        out: set[str] = set()
+        for up in (*e.member_of, *e.part_of):
+            if up not in seen:
+                out |= countries(up, seen | {up})
+        return out
+
+    found = {e.id: countries(e.id, frozenset({e.id})) for e in registry.entries}
+    return {ident: next(iter(cs)) for ident, cs in sorted(found.items()) if len(cs) == 1}
+
+
 def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | None = None) -> Patterns:
     """Compile the registry and the lexicon into regular expressions (once per build). ``ontology_dir``
     holds the lists the lexicon names (the given names); by default the project's."""
@@ -372,12 +404,14 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
         rf"(?:{alternation(lexicon.words('unit_nouns'))}))(?![\w])"
     )
     heads: dict[str, str] = dict(lexicon.get("event_heads") or {})
+    # "Operation of X" is an operation's name of its own (see `_operation_patterns`), not an event head's.
+    operation_marker = str((lexicon.get("operations") or {}).get("marker") or "")
     # "Second Battle of X": an ordinal of the lexicon's before the head belongs to the name.
     ordinals = lexicon.words("ordinals")
     ordinal = rf"(?:(?:{alternation(list(ordinals))})\s+)?" if ordinals else ""
     event_head = re.compile(
         rf"(?<![\w])(?P<name>{ordinal}"
-        rf"(?P<head>{alternation([h for h in heads if h != 'Operation'])})\s+of\s+(?:the\s+)?{g.name})"
+        rf"(?P<head>{alternation([h for h in heads if h != operation_marker])})\s+of\s+(?:the\s+)?{g.name})"
     )
     apposition, appos = _apposition_pattern(lexicon, g)
     return Patterns(
@@ -389,7 +423,8 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
         name=re.compile(rf"(?<![\w-]){g.name}"),
         titled=re.compile(person.introducing(g.name)),
         unit=re.compile(unit),
-        operation=_operation_patterns(g),
+        operation=_operation_patterns(lexicon, g),
+        operation_marker=operation_marker,
         event_head=event_head,
         places=_place_patterns(lexicon, g),
         apposition=apposition,
@@ -402,6 +437,7 @@ def compile_patterns(registry: Registry, lexicon: Lexicon, ontology_dir: Path | 
         name_ends={str(k): str(v) for k, v in (lexicon.get("name_ends") or {}).items()},
         styles=frozenset(lexicon.words("styles")),
         names=_compile_name_types(lexicon, g.name, ontology_dir),
+        affiliations=registry_affiliations(registry),
     )
 
 
@@ -491,8 +527,8 @@ def _operations(text: str, lo: int, hi: int, p: Patterns) -> list[_Candidate]:
             s, e = _strip_name(text, m.start("name"), m.end("name"), p)
             if e <= s:
                 continue
-            label = "Operation " + text[s:e]
-            if i == 0:
+            label = f"{p.operation_marker} {text[s:e]}".strip()
+            if i == 0 and p.operation_marker:
                 s = m.start()
             out.append(_unknown(s, e, text, "MilitaryOperation", "operation-name", 75, label))
     return out

@@ -81,14 +81,14 @@ class Attribution:
     def __init__(self, text: str, mentions: Sequence[Mention], persons: set[str], lexicon: Lexicon) -> None:
         self.text = text
         self.speech = word_re(lexicon.words("speech_verbs") or ("said",))
-        self.min_words = int(lexicon.get("quotation_min_words") or 6)
-        self.min_attached = int(lexicon.get("quotation_min_words_attributed") or self.min_words)
+        self.min_words = int(lexicon.get("quotation_min_words"))
+        self.min_attached = int(lexicon.get("quotation_min_words_attributed"))
         spec = lexicon.get("reported_speech") or {}
         verbs = tuple(spec.get("verbs") or ())
         self.reported = word_re(verbs) if verbs else None
         self.openers = frozenset(w.casefold() for w in spec.get("not_openers") or ())
         self.not_in_tail = frozenset(w.casefold() for w in spec.get("not_in_tail") or ())
-        self.max_tail = int(spec.get("max_tail_words") or 8)
+        self.max_tail = int(spec["max_tail_words"])
         self.history: list[_Sentence] = []
         self.names: list[Ref] = []
         # Surnames of persons named in full ("Omar Bradley" ... "Bradley said"), with where each is first named.

@@ -147,10 +147,10 @@ class _PhraseRule:
         phrases = tuple(str(p) for p in spec["phrases"])
         # A phrase of punctuation only (","): no word boundaries around it.
         pattern = word_re(phrases) if any(re.search(r"\w", p) for p in phrases) else re.compile(alternation(phrases))
-        return cls(name, str(spec.get("property", name)), pattern,
-                   tuple(spec.get("subject_types") or ["Entity"]), tuple(spec.get("object_types") or ["Entity"]),
-                   tuple(spec.get("object_not") or ()), spec.get("subject") == "first", bool(spec.get("reverse")),
-                   int(spec.get("max_gap", 12)), filler, bool(spec.get("not_in_list")))
+        # The defaults of a rule's keys are the schema's (lexicon_schema.EXTRACTION), filled in on load.
+        return cls(name, str(spec["property"]), pattern, tuple(spec["subject_types"]), tuple(spec["object_types"]),
+                   tuple(spec.get("object_not") or ()), spec["subject"] == "first", bool(spec["reverse"]),
+                   int(spec["max_gap"]), filler, bool(spec["not_in_list"]))
 
 
 class _Walker:
@@ -391,7 +391,7 @@ class _Walker:
         for name, spec in self.durations.items():
             if not word_re(tuple(spec.get("words") or ())).search(near):
                 continue
-            kind = str(spec.get("event", name))
+            kind = str(spec["event"])
             places = [r for r in refs if is_a(r.type, ["City", "Region", "Island"])]
             place = min(places, key=lambda r: abs(r.start - q.start)) if places else None
             stated = [e[0] for e in events if e[1] == kind]
@@ -529,9 +529,9 @@ class _Walker:
             # "the siege": a definite description of the event the document is about (at a place the text
             # has named by then: "the siege" of a first sentence is not of a city named at the end).
             place = self.main_place
-        if place is not None and is_a(place.type, list(spec.get("not_places") or [])):
+        if place is not None and is_a(place.type, list(spec["not_places"])):
             return None  # a place the event is never named after (a country)
-        label = str(spec.get("label", "{place}")).format(place=self._label(place)) if place else None
+        label = str(spec["label"]).format(place=self._label(place)) if place else None
         topic_here = definite and (place is None or place.key in self.topic_places)
         if self.topic and is_a(self.topic_type or "", ["Event"]) and not is_verb and (
                 topic_here or self._describes_topic(s, refs, m.start())):
@@ -546,7 +546,7 @@ class _Walker:
             # "this assault to X" in an article about an attack on X: the article's own event.
             return Ref(m.start(), m.end(), self.topic, self.topic_type or "Event", label, "event")
         key = "~" + norm(label)
-        type_ = str(spec.get("type", "Event"))
+        type_ = str(spec["type"])
         # A verb states that something happened ("X was recaptured"), a noun names it ("the siege of X"):
         # resolution mints an event a verb alone stated only when a name or the registry knows it.
         by_place = not is_verb and m.group(0).lower() in {str(w).lower() for w in spec.get("named_by_place") or ()}
@@ -708,7 +708,7 @@ class _Walker:
             cands = [e for e in here if e[2] == want_verb]
             if cands:
                 ev, kind, _ = min(cands, key=lambda e: near(e[0]))
-                prop = str(self.events[kind].get("property", "pointInTime"))
+                prop = str(self.events[kind]["property"])
                 if prop == "pointInTime" and sw is not None and not closer_verb:
                     prop = "startTime"
                 elif not starts and self.end_words.search(self.text, a, b):
@@ -728,9 +728,9 @@ class _Walker:
         template = str(self.events[kind].get("label", "{place}"))
         prefix, _, suffix = template.partition("{place}")
         place_label = subject.label[len(prefix):len(subject.label) - len(suffix) or None]
-        label = str(spec.get("label", "{place}")).format(place=place_label)
+        label = str(spec["label"]).format(place=place_label)
         key = "~" + norm(label)
-        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec.get("type", "Event")),
+        self.out.hints.append(EntityHint(self.doc.doc_id, key, label, str(spec["type"]),
                                          f"event-{ends}-ended"))
         self._claim(key, "endTime", d.last or d.first, d.start, d.end, rule + "-ends-" + ends)
 
