@@ -59,3 +59,15 @@ def test_a_sentence_that_opens_with_an_event_and_an_end_word_gives_its_end(setti
     ends = [(c.property, c.value.lexical) for c in result.claims
             if c.property in ("endTime", "pointInTime") and isinstance(c.value, DateValue)]
     assert ends == [("endTime", "1953-07-27")]
+
+
+def test_a_sentence_about_a_later_trial_or_anniversary_dates_no_event(settings: Settings) -> None:
+    import ruletext
+
+    text = ("= Raid on Dieppe =\n\nInfobox\n- Conflict: Raid on Dieppe\n- Place: Dieppe, France\n\n"
+            "The attack began on 19 August 1942. In July 1998, the government was found liable for the attacks "
+            "and paid compensation for the attacks. In 1950 a tribunal heard the case of the attack. "
+            "The attacks are commemorated every year.")
+    result = ruletext.extract(settings, text, "encyclopedia", "Raid on Dieppe")
+    dates = {(c.subject, c.value.lexical) for c in result.claims if isinstance(c.value, DateValue)}
+    assert dates == {(ruletext.key("Raid on Dieppe"), "1942-08-19")}
