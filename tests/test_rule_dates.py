@@ -4,6 +4,7 @@ not one (an end before its start, a figure with a thousands separator) is not re
 from __future__ import annotations
 
 import pytest
+import ruletext
 
 from kg_builder.config import Settings
 from kg_builder.extract.dates import find_dates
@@ -62,8 +63,6 @@ def test_a_sentence_that_opens_with_an_event_and_an_end_word_gives_its_end(setti
 
 
 def test_a_sentence_about_a_later_trial_or_anniversary_dates_no_event(settings: Settings) -> None:
-    import ruletext
-
     text = ("= Raid on Dieppe =\n\nInfobox\n- Conflict: Raid on Dieppe\n- Place: Dieppe, France\n\n"
             "The attack began on 19 August 1942. In July 1998, the government was found liable for the attacks "
             "and paid compensation for the attacks. In 1950 a tribunal heard the case of the attack. "
