@@ -15,7 +15,17 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
-from .lexicon_schema import EXTRACTION, INFOBOX, INFOBOX_PROPERTY_KINDS, TYPES_FILE, Spec, check_yaml, with_defaults
+from .importers.wikitext import WikitextRules
+from .lexicon_schema import (
+    EXTRACTION,
+    INFOBOX,
+    INFOBOX_PROPERTY_KINDS,
+    TYPES_FILE,
+    WIKITEXT,
+    Spec,
+    check_yaml,
+    with_defaults,
+)
 from .models import ENTITY_TYPES, Registry, RegistryEntry
 from .namespaces import is_language_tag
 
@@ -256,3 +266,13 @@ def load_settings(root: Path | None = None) -> Settings:
         lexicon=Lexicon(lex),
         infobox=load_infobox_spec(ontology / "infobox.yaml"),
     )
+
+
+def load_wikitext_rules(root: Path | None = None) -> WikitextRules:
+    """What the templates of Wikipedia wikitext mean to `kg add` (``ontology/wikitext.yaml``)."""
+    path = (root or find_root()).resolve() / "ontology" / "wikitext.yaml"
+    data = load_yaml(path, WIKITEXT)
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping", path=path)
+    return WikitextRules.read(data)
+

@@ -18,8 +18,8 @@ import yaml
 from .errors import ConfigError
 from .models import ENTITY_TYPES
 
-__all__ = ["EXTRACTION", "INFOBOX", "INFOBOX_PROPERTY_KINDS", "THE_KEY", "TYPES_FILE", "ListOf", "MapOf", "OneOf",
-           "Record", "Scalar", "Spec", "check_yaml", "with_defaults"]
+__all__ = ["EXTRACTION", "INFOBOX", "INFOBOX_PROPERTY_KINDS", "THE_KEY", "TYPES_FILE", "WIKITEXT", "ListOf", "MapOf",
+           "OneOf", "Record", "Scalar", "Spec", "check_yaml", "with_defaults"]
 
 _TAGS = {
     "str": "tag:yaml.org,2002:str",
@@ -202,6 +202,19 @@ INFOBOX = Record({
     "victory_words": WORDS,
 }, required=frozenset({"fields"}))
 
+
+# ``ontology/wikitext.yaml``: how `kg add` reads Wikipedia wikitext (src/kg_builder/importers/wikitext.py).
+WIKITEXT = Record({
+    "infobox_prefix": TEXT,
+    "flags": WORDS,
+    "flag_icons": WORDS,
+    "statuses": MapOf(TEXT),
+    "lists": WORDS,
+    "unwrap": MapOf(Scalar("int")),
+    "measures": WORDS,
+    "dropped_links": WORDS,
+    "dropped_sections": WORDS,
+}, required=frozenset({"infobox_prefix"}))
 
 # The kinds of infobox field that state a property, which their mapping must then name.
 INFOBOX_PROPERTY_KINDS = frozenset({"events", "entities", "places", "text", "quantities"})

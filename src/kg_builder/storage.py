@@ -42,12 +42,16 @@ __all__ = [
     "read_text",
     "recover_graph_dir",
     "write_graph_dir",
+    "write_imported",
     "write_sidecar",
 ]
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 SIDECAR_SUFFIX = ".meta.yaml"
-_SIDECAR_KEYS = {"title", "kind", "publisher", "author", "published", "language", "licence", "url", "title_supplied"}
+_SIDECAR_KEYS = {"title", "kind", "publisher", "author", "published", "language", "licence", "url", "title_supplied",
+                 # written by `kg add`: the original's format, its file under corpus/originals/ and its
+                 # SHA-256, and a wiki page's revision
+                 "format", "original", "sha256", "revision", "revision_timestamp"}
 _ISO_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -143,7 +147,8 @@ def _check_fields(path: Path, data: dict[str, Any], lines: list[str]) -> None:
     if data["kind"] not in ("encyclopedia", "news"):
         raise SidecarError(f"kind must be encyclopedia or news, not {data['kind']!r}", path=path,
                            line=_line_of(lines, "kind"))
-    for key in ("publisher", "author", "licence", "url", "published"):
+    for key in ("publisher", "author", "licence", "url", "published", "format", "original", "sha256", "revision",
+                "revision_timestamp"):
         value = data.get(key)
         if value is not None and not isinstance(value, str):
             raise SidecarError(f"field {key!r} must be text or null (quote dates: \"2025-05-23\")", path=path,
@@ -419,3 +424,55 @@ def read_saved_queries(queries_dir: Path) -> list[SavedQuery]:
     for path in sorted(queries_dir.glob("*.rq")):
         out.append(parse_saved_query(path.stem, read_text(path), str(path)))
     return out
+
+
+ORIGINALS = "originals"
+
+
+def write_imported(corpus_dir: Path, stem: str, text: str, sidecar: dict[str, Any], original: bytes,
+                   original_name: str) -> list[Path]:
+    """Write an imported document, its sidecar and its original (``corpus/originals/``), never over an
+    existing file: every file is written to a temporary name first, and all are moved in only when
+    none of the targets exists (StorageError naming the first that does)."""
+    if not re.fullmatch(r"[\w.-]+", stem) or stem.startswith("."):
+        raise StorageError(f"the document name {stem!r} may hold only letters, digits, '.', '-' and '_'",
+                           path=corpus_dir / stem)
+    originals = corpus_dir / ORIGINALS
+    originals.mkdir(parents=True, exist_ok=True)
+    suffix = Path(original_name).suffix or ".orig"
+    targets = {corpus_dir / f"{stem}.txt": text.encode("utf-8"),
+               corpus_dir / f"{stem}{SIDECAR_SUFFIX}": yaml.safe_dump(
+                   {**sidecar, "original": f"{ORIGINALS}/{stem}{suffix}"}, sort_keys=False,
+                   allow_unicode=True).encode("utf-8"),
+               originals / f"{stem}{suffix}": original}
+    for target in targets:
+        if target.exists():
+            raise StorageError("a file of this name exists already; nothing was written", path=target,
+                               hint="choose another name with --stem")
+    temps: list[tuple[Path, Path]] = []
+    linked: list[Path] = []
+    try:
+        for target, data in targets.items():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            temps.append((Path(tmp_name), target))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        for tmp, dest in temps:
+            os.link(tmp, dest)  # fails, rather than replaces, if the target appeared meanwhile
+            linked.append(dest)
+    except FileExistsError as e:
+        for done in linked:
+            done.unlink(missing_ok=True)
+        raise StorageError("a file of this name appeared while writing; nothing was written",
+                           path=Path(e.filename or corpus_dir)) from e
+    except BaseException:
+        for done in linked:
+            done.unlink(missing_ok=True)
+        raise
+    finally:
+        for temp, _ in temps:
+            temp.unlink(missing_ok=True)
+    return list(targets)
+

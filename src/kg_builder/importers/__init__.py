@@ -1,0 +1,160 @@
+"""`kg add`: documents as researchers have them, turned into corpus documents and sidecars.
+
+A pure stage: bytes and a file name in, the corpus text and the sidecar's fields out (``Imported``);
+:mod:`kg_builder.storage` writes them, with the original kept byte for byte. The format is detected
+from the content, not only from the name. Formats read today: Wikipedia wikitext (a page, or the XML
+of Special:Export), plain text and Markdown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+from ..errors import InputError
+from .wikitext import WikiPage, WikitextRules, redirect_target, to_corpus_text
+
+__all__ = ["Imported", "WikitextRules", "detect_format", "import_document", "page_count"]
+
+# The sidecar fields an import tries to fill; those it cannot are reported.
+SIDECAR_FIELDS = ("title", "kind", "publisher", "author", "published", "language", "licence", "url")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """One imported document: the corpus text, and the sidecar's fields from what the source states."""
+
+    text: str
+    fields: dict[str, Any]
+    format: str
+    sha256: str
+    unfilled: tuple[str, ...] = field(default=())
+
+
+_WIKI_MARKS = re.compile(r"(?m)(\{\{[^{}\n]*(?:\||\}\})|^==+[^=\n]+==+\s*$|\[\[[^\]\n]+\]\]|'''[^'\n]+''')")
+
+
+def detect_format(data: bytes, name: str) -> str:
+    """"mediawiki-xml", "wikitext", "markdown" or "text", from the content (the name only breaks a tie
+    between text and Markdown); InputError for a binary file that is none of these."""
+    head = data[:4096]
+    if b"\x00" in head:
+        raise InputError("this is a binary file of no format kg add reads", path=name,
+                         hint="kg add reads Wikipedia wikitext or its XML export, plain text and Markdown")
+    text = _decode(data, name)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("<") and re.search(r"<mediawiki[\s>]", stripped[:2000]):
+        return "mediawiki-xml"
+    if redirect_target(stripped) or len(_WIKI_MARKS.findall(stripped[:20000])) >= 3:
+        return "wikitext"
+    if PurePath(name).suffix.lower() in (".md", ".markdown") or re.search(r"(?m)^#{1,6} \S", stripped[:2000]):
+        return "markdown"
+    return "text"
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not valid UTF-8 (byte {e.start})", path=name,
+                         hint="convert the file to UTF-8, e.g. iconv -f latin1 -t utf-8") from e
+
+
+def _xml_pages(text: str, name: str) -> tuple[list[WikiPage], dict[str, str]]:
+    """The pages of a Special:Export file, and what its siteinfo says of the wiki."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        raise InputError(f"not well-formed XML: {e}", path=name, line=e.position[0]) from e
+    ns = {"m": root.tag[1:].split("}")[0]} if root.tag.startswith("{") else {"m": ""}
+    q = (lambda tag: f"m:{tag}") if ns["m"] else (lambda tag: tag)
+    site = {"language": root.get("{http://www.w3.org/XML/1998/namespace}lang") or "",
+            "sitename": root.findtext(f"{q('siteinfo')}/{q('sitename')}", "", ns),
+            "base": root.findtext(f"{q('siteinfo')}/{q('base')}", "", ns)}
+    pages = []
+    for page in root.findall(q("page"), ns):
+        rev = page.find(q("revision"), ns)
+        pages.append(WikiPage(
+            title=page.findtext(q("title"), "", ns).strip(),
+            wikitext=rev.findtext(q("text"), "", ns) if rev is not None else "",
+            revision=rev.findtext(q("id"), None, ns) if rev is not None else None,
+            timestamp=rev.findtext(q("timestamp"), None, ns) if rev is not None else None))
+    if not pages:
+        raise InputError("the XML export holds no page", path=name)
+    return pages, site
+
+
+def _page_url(base: str, title: str) -> str | None:
+    """The page's address, from the wiki's main page address in the export's siteinfo."""
+    m = re.match(r"(?P<root>https?://[^/]+/wiki/)", base)
+    return m.group("root") + title.replace(" ", "_") if m else None
+
+
+def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, name: str) -> tuple[str, dict[str, Any]]:
+    target = redirect_target(page.wikitext)
+    if target is not None:
+        raise InputError(f"the page {page.title!r} is only a redirect to {target!r}; export that page instead",
+                         path=name)
+    if not page.wikitext.strip():
+        raise InputError(f"the page {page.title!r} has no text", path=name)
+    fields: dict[str, Any] = {
+        "title": page.title, "kind": "encyclopedia", "publisher": site.get("sitename") or None,
+        "author": None,
+        "published": page.timestamp[:10] if page.timestamp else None,
+        "language": site.get("language") or None, "licence": None,
+        "url": _page_url(site.get("base", ""), page.title),
+    }
+    if page.revision:
+        fields["revision"] = page.revision
+    if page.timestamp:
+        fields["revision_timestamp"] = page.timestamp
+    return to_corpus_text(page, rules), fields
+
+
+def _plain_import(text: str, fmt: str, name: str) -> tuple[str, dict[str, Any]]:
+    """Plain text or Markdown as it is; the title from the first heading (Markdown's "# Title")."""
+    body = text.replace("\r\n", "\n").lstrip("\ufeff")
+    if not body.strip():
+        raise InputError("the document is empty", path=name)
+    title = None
+    heading = r"\s*#\s+(?P<title>[^\n]+)\n" if fmt == "markdown" else r"\s*=\s*(?P<title>[^=\n]+?)\s*=\s*\n"
+    m = re.match(heading, body)
+    if m:
+        title = m.group("title").strip()
+        body = body[m.end():]
+        body = f"= {title} =\n\n" + body.lstrip("\n")
+    if fmt == "markdown":
+        body = re.sub(r"(?m)^#{2,6}\s+(?P<h>.+?)\s*#*\s*$", lambda h: f"== {h.group('h')} ==", body)
+        body = re.sub(r"(?m)^[*+]\s+", "- ", body)
+    return body.rstrip() + "\n", {"title": title, "kind": None, "publisher": None, "author": None,
+                                  "published": None, "language": None, "licence": None, "url": None}
+
+
+def import_document(data: bytes, name: str, rules: WikitextRules, kind: str | None = None,
+                    page: int = 0) -> Imported:
+    """One document of ``data`` (``page``: which page of an export of several), in the corpus format."""
+    fmt = detect_format(data, name)
+    text = _decode(data, name)
+    if fmt == "mediawiki-xml":
+        pages, site = _xml_pages(text, name)
+        body, fields = _wiki_import(pages[page], site, rules, name)
+    elif fmt == "wikitext":
+        title = re.sub(r"[_]+", " ", PurePath(name).stem)
+        body, fields = _wiki_import(WikiPage(title, text), {}, rules, name)
+    else:
+        body, fields = _plain_import(text, fmt, name)
+    if kind is not None:
+        fields["kind"] = kind
+    unfilled = tuple(k for k in SIDECAR_FIELDS if fields.get(k) is None)
+    return Imported(body, fields, fmt, hashlib.sha256(data).hexdigest(), unfilled)
+
+
+def page_count(data: bytes, name: str) -> int:
+    """How many documents ``data`` holds: the pages of an export, else one."""
+    if detect_format(data, name) != "mediawiki-xml":
+        return 1
+    return len(_xml_pages(_decode(data, name), name)[0])

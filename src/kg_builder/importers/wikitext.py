@@ -1,0 +1,254 @@
+"""Wikipedia wikitext to the corpus format, with mwparserfromhell.
+
+The infobox template becomes ``- Key: value`` lines: flag templates give the country's name, status
+templates ({{KIA}}) the mark the extractor reads, list templates and ``<br>`` separate items, and
+references, comments, images and formatting are dropped. The body keeps its headings (``== X ==``),
+its paragraphs and its list items (``- item``); a link gives its shown text. Which templates mean
+what is data (``ontology/wikitext.yaml``), read into :class:`WikitextRules`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import mwparserfromhell
+import pycountry
+from mwparserfromhell.nodes import Comment, ExternalLink, Heading, HTMLEntity, Tag, Template, Text, Wikilink
+from mwparserfromhell.wikicode import Wikicode
+
+__all__ = ["WikiPage", "WikitextRules", "redirect_target", "to_corpus_text"]
+
+
+@dataclass(frozen=True)
+class WikitextRules:
+    """What the templates of ``ontology/wikitext.yaml`` mean."""
+
+    infobox_prefix: str = "infobox"
+    flags: frozenset[str] = frozenset()
+    flag_icons: frozenset[str] = frozenset()
+    statuses: dict[str, str] = field(default_factory=dict)
+    lists: frozenset[str] = frozenset()
+    unwrap: dict[str, int] = field(default_factory=dict)
+    measures: frozenset[str] = frozenset()
+    dropped_links: frozenset[str] = frozenset()
+    dropped_sections: frozenset[str] = frozenset()
+
+    @classmethod
+    def read(cls, data: dict[str, Any]) -> WikitextRules:
+        def names(key: str) -> frozenset[str]:
+            return frozenset(_name(str(w)) for w in data.get(key) or ())
+
+        return cls(
+            infobox_prefix=_name(str(data["infobox_prefix"])),
+            flags=names("flags"), flag_icons=names("flag_icons"),
+            statuses={_name(str(k)): str(v) for k, v in (data.get("statuses") or {}).items()},
+            lists=names("lists"),
+            unwrap={_name(str(k)): int(v) for k, v in (data.get("unwrap") or {}).items()},
+            measures=names("measures"), dropped_links=names("dropped_links"),
+            dropped_sections=frozenset(str(s).strip().lower() for s in data.get("dropped_sections") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class WikiPage:
+    """One page of wikitext, and what its export says of it."""
+
+    title: str
+    wikitext: str
+    revision: str | None = None
+    timestamp: str | None = None  # ISO 8601, as the export gives it
+
+
+def _name(text: str) -> str:
+    return re.sub(r"[\s_]+", " ", text).strip().lower()
+
+
+_REDIRECT = re.compile(r"^\s*#REDIRECT\s*:?\s*\[\[(?P<target>[^\]|#]+)", re.IGNORECASE)
+
+
+def redirect_target(wikitext: str) -> str | None:
+    """The page a redirect page points to; None for a page with content."""
+    m = _REDIRECT.match(wikitext)
+    return m.group("target").strip() if m else None
+
+
+def _country(code: str) -> str:
+    """A flag template's value: a country's name, or an ISO 3166 code of one ({{flagicon|IRQ}})."""
+    value = code.strip()
+    if re.fullmatch(r"[A-Z]{2,3}", value):
+        found = pycountry.countries.get(alpha_3=value) if len(value) == 3 else pycountry.countries.get(alpha_2=value)
+        if found is not None:
+            return str(getattr(found, "common_name", None) or found.name)
+    return value
+
+
+class _Renderer:
+    """Wikicode to plain text by the rules; ``infobox`` marks an infobox value (lists are items)."""
+
+    def __init__(self, rules: WikitextRules) -> None:
+        self.rules = rules
+
+    def text(self, code: Wikicode | None) -> str:
+        return "".join(self.node(n) for n in code.nodes) if code is not None else ""
+
+    def node(self, n: object) -> str:
+        if isinstance(n, Text):
+            return str(n.value)
+        if isinstance(n, HTMLEntity):
+            return str(n.normalize())
+        if isinstance(n, Wikilink):
+            return self.link(n)
+        if isinstance(n, ExternalLink):
+            return self.text(n.title) if n.title is not None else ""
+        if isinstance(n, Template):
+            return self.template(n)
+        if isinstance(n, Tag):
+            return self.tag(n)
+        if isinstance(n, (Comment, Heading)):
+            return ""
+        return ""
+
+    def link(self, n: Wikilink) -> str:
+        target = str(n.title).strip()
+        namespace = target.split(":", 1)[0].strip().lower() if ":" in target else ""
+        if namespace in self.rules.dropped_links:
+            return ""
+        return self.text(n.text) if n.text is not None else target.split("#", 1)[0]
+
+    def tag(self, n: Tag) -> str:
+        name = str(n.tag).strip().lower()
+        if name in ("ref", "references", "gallery", "math", "table", "timeline", "imagemap", "score"):
+            return ""
+        if name == "br":
+            return "\n"
+        if n.wiki_markup in ("*", "#"):
+            return "\n- "
+        if n.wiki_markup in (";", ":"):
+            return "\n"
+        return self.text(n.contents)
+
+    def template(self, n: Template) -> str:
+        name = _name(str(n.name))
+        values = [p for p in n.params if not p.showkey]
+        first = self.text(values[0].value).strip() if values else ""
+        if name in self.rules.flags:
+            return _country(first)
+        if name in self.rules.flag_icons:
+            return f"\x00{_country(first)}\x00"  # kept only where the item names no country otherwise
+        if name in self.rules.statuses:
+            return f" ({self.rules.statuses[name]})"
+        if name in self.rules.lists:
+            return "\n" + "\n".join(self.text(p.value).strip() for p in values) + "\n"
+        if name in self.rules.unwrap:
+            k = self.rules.unwrap[name]
+            return self.text(values[k - 1].value) if len(values) >= k else ""
+        if name in self.rules.measures and len(values) >= 2:
+            return f"{first} {self.text(values[1].value).strip()}"
+        return ""
+
+
+def _item_text(item: str) -> str:
+    """One list item: a flag icon's country only where nothing else names it; spaces collapsed."""
+    rest = re.sub(r"\x00[^\x00]*\x00", "", item)
+    text = rest if rest.strip(" ,;-*") else item.replace("\x00", "")
+    text = re.sub(r"'{2,}", "", text)
+    return re.sub(r"\s+", " ", text).strip(" ,;*-")
+
+
+def _infobox_value(renderer: _Renderer, value: Wikicode) -> str:
+    """A field's value on one line: its items (lines, list templates, "*" lines) joined by commas."""
+    items = [_item_text(line) for line in renderer.text(value).split("\n")]
+    return ", ".join(i for i in items if i)
+
+
+def _infobox_key(name: str) -> str:
+    """"combatant1" -> "Combatant1", "map_type" -> "Map type": the corpus form of a field name."""
+    key = re.sub(r"[\s_]+", " ", name).strip()
+    return key[:1].upper() + key[1:]
+
+
+def _infobox(code: Wikicode, renderer: _Renderer) -> tuple[Template | None, list[str]]:
+    """The page's infobox template and its lines."""
+    for t in code.filter_templates(recursive=False):
+        if _name(str(t.name)).startswith(renderer.rules.infobox_prefix):
+            lines = [f"- {_infobox_key(str(p.name))}: {_infobox_value(renderer, p.value)}".rstrip()
+                     for p in t.params if p.showkey and str(p.name).strip()]
+            return t, lines
+    return None, []
+
+
+def _clean_body(text: str) -> list[str]:
+    """Paragraph lines with spaces collapsed and formatting marks gone; list items as "- item"."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        line = re.sub(r"'{2,}", "", raw.replace("\x00", ""))
+        line = re.sub(r"[ \t]+", " ", line).strip()
+        line = re.sub(r"\s+([.,;:])", r"\1", line)
+        if line.startswith("- "):
+            line = "- " + line[2:].strip()
+            if line == "-":
+                continue
+        out.append(line)
+    return out
+
+
+def _sections(code: Wikicode, renderer: _Renderer, skip: Template | None) -> list[str]:
+    """The body: each section's heading, then its lines; dropped sections left out."""
+    lines: list[str] = []
+    chunk: list[str] = []
+    dropping = False
+    for n in code.nodes:
+        if n is skip:
+            continue
+        if isinstance(n, Heading):
+            lines += _clean_body("".join(chunk))
+            chunk = []
+            title = re.sub(r"\s+", " ", renderer.text(n.title)).strip()
+            dropping = title.lower() in renderer.rules.dropped_sections
+            if not dropping:
+                marks = "=" * max(2, n.level)
+                lines += ["", f"{marks} {title} {marks}", ""]
+        elif not dropping:
+            chunk.append(renderer.node(n))
+    return lines + _clean_body("".join(chunk))
+
+
+def _join(lines: list[str]) -> list[str]:
+    """Lines of one paragraph joined; blank lines between paragraphs, one each."""
+    out: list[str] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            out.append(" ".join(para))
+            para.clear()
+
+    for line in lines:
+        if not line or line.startswith(("- ", "==")):
+            flush()
+            if line:
+                out.append(line)
+            if line.startswith("==") or not line:
+                out.append("")
+            continue
+        para.append(line)
+    flush()
+    text = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n").split("\n")
+
+
+def to_corpus_text(page: WikiPage, rules: WikitextRules) -> str:
+    """The page in the corpus format: ``= Title =``, the ``Infobox`` block, then the body."""
+    code = mwparserfromhell.parse(page.wikitext)
+    renderer = _Renderer(rules)
+    template, infobox = _infobox(code, renderer)
+    head = [f"= {page.title} =", ""]
+    if infobox:
+        head += ["Infobox", *infobox, ""]
+    body = "\n".join(_join(_sections(code, renderer, template)))
+    # Items of one list stand on consecutive lines, as in the corpus format.
+    while (joined := re.sub(r"(^- [^\n]*)\n\n(?=- )", r"\1\n", body, flags=re.MULTILINE)) != body:
+        body = joined
+    return "\n".join(head) + "\n" + body.rstrip() + "\n"
