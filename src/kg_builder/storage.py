@@ -399,20 +399,30 @@ def write_sidecar(document: Path) -> Path:
     return target
 
 
-def write_file_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, moved in at the end."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise StorageError("the folder to write into does not exist", path=folder)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+def _write_temp(path: Path, data: bytes) -> Path:
+    """``data`` in a temporary file beside ``path``, flushed to disk (removed again if writing fails)."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
+
+
+def write_file_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, moved in at the end."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise StorageError("the folder to write into does not exist", path=folder)
+    tmp = _write_temp(folder / path.name, data)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -453,12 +463,7 @@ def write_imported(corpus_dir: Path, stem: str, text: str, sidecar: dict[str, An
     linked: list[Path] = []
     try:
         for target, data in targets.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append((Path(tmp_name), target))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
+            temps.append((_write_temp(target, data), target))
         for tmp, dest in temps:
             os.link(tmp, dest)  # fails, rather than replaces, if the target appeared meanwhile
             linked.append(dest)

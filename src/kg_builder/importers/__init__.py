@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import InputError
 from .wikitext import WikiPage, WikitextRules, redirect_target, to_corpus_text
 
-__all__ = ["Imported", "WikitextRules", "detect_format", "import_document", "page_count"]
+__all__ = ["Imported", "WikitextRules", "detect_format", "import_documents"]
 
 # The sidecar fields an import tries to fill; those it cannot are reported.
 SIDECAR_FIELDS = ("title", "kind", "publisher", "author", "published", "language", "licence", "url")
@@ -134,27 +134,22 @@ def _plain_import(text: str, fmt: str, name: str) -> tuple[str, dict[str, Any]]:
                                   "published": None, "language": None, "licence": None, "url": None}
 
 
-def import_document(data: bytes, name: str, rules: WikitextRules, kind: str | None = None,
-                    page: int = 0) -> Imported:
-    """One document of ``data`` (``page``: which page of an export of several), in the corpus format."""
+def import_documents(data: bytes, name: str, rules: WikitextRules, kind: str | None = None) -> list[Imported]:
+    """The documents of ``data`` in the corpus format: every page of an export, else the one document."""
     fmt = detect_format(data, name)
     text = _decode(data, name)
     if fmt == "mediawiki-xml":
         pages, site = _xml_pages(text, name)
-        body, fields = _wiki_import(pages[page], site, rules, name)
+        results = [_wiki_import(page, site, rules, name) for page in pages]
     elif fmt == "wikitext":
         title = re.sub(r"[_]+", " ", PurePath(name).stem)
-        body, fields = _wiki_import(WikiPage(title, text), {}, rules, name)
+        results = [_wiki_import(WikiPage(title, text), {}, rules, name)]
     else:
-        body, fields = _plain_import(text, fmt, name)
-    if kind is not None:
-        fields["kind"] = kind
-    unfilled = tuple(k for k in SIDECAR_FIELDS if fields.get(k) is None)
-    return Imported(body, fields, fmt, hashlib.sha256(data).hexdigest(), unfilled)
-
-
-def page_count(data: bytes, name: str) -> int:
-    """How many documents ``data`` holds: the pages of an export, else one."""
-    if detect_format(data, name) != "mediawiki-xml":
-        return 1
-    return len(_xml_pages(_decode(data, name), name)[0])
+        results = [_plain_import(text, fmt, name)]
+    sha256 = hashlib.sha256(data).hexdigest()
+    out = []
+    for body, fields in results:
+        if kind is not None:
+            fields["kind"] = kind
+        out.append(Imported(body, fields, fmt, sha256, tuple(k for k in SIDECAR_FIELDS if fields.get(k) is None)))
+    return out

@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import storage
 from ..config import Settings, load_wikitext_rules
 from ..errors import InputError
-from . import Imported, import_document, page_count
+from . import Imported, import_documents
 
 __all__ = ["AddReport", "add_documents"]
 
@@ -48,8 +48,7 @@ def add_documents(settings: Settings, paths: list[Path], kind: str | None = None
     todo: list[tuple[Path, bytes, Imported]] = []
     for path in paths:
         data = _read(path)
-        for page in range(page_count(data, str(path))):
-            todo.append((path, data, import_document(data, str(path), rules, kind, page)))
+        todo.extend((path, data, imported) for imported in import_documents(data, str(path), rules, kind))
     if stem is not None and len(todo) != 1:
         raise InputError(f"--stem names one document, and these files hold {len(todo)}", path=paths[0])
     reports = []

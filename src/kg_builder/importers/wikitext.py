@@ -15,7 +15,7 @@ from typing import Any
 
 import mwparserfromhell
 import pycountry
-from mwparserfromhell.nodes import Comment, ExternalLink, Heading, HTMLEntity, Tag, Template, Text, Wikilink
+from mwparserfromhell.nodes import ExternalLink, Heading, HTMLEntity, Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
 __all__ = ["WikiPage", "WikitextRules", "redirect_target", "to_corpus_text"]
@@ -106,9 +106,7 @@ class _Renderer:
             return self.template(n)
         if isinstance(n, Tag):
             return self.tag(n)
-        if isinstance(n, (Comment, Heading)):
-            return ""
-        return ""
+        return ""  # comments, and headings (written by `_sections`)
 
     def link(self, n: Wikilink) -> str:
         target = str(n.title).strip()
