@@ -199,25 +199,29 @@ def sidecar(
 
 @app.command()
 def add(
-    paths: Annotated[list[Path], typer.Argument(help="Documents to import: Wikipedia wikitext (.wiki) or its "
-                                                     "Special:Export XML, plain text, Markdown.")],
+    paths: Annotated[list[str], typer.Argument(help="Documents to import, files or http(s) addresses: Wikipedia "
+                                                    "wikitext (.wiki) or its Special:Export XML, a saved Wikipedia "
+                                                    "page or other web page (HTML), PDF, plain text, Markdown.")],
     kind: Annotated[str | None, typer.Option(help="encyclopedia or news (a wiki page is an encyclopedia "
                                                   "article unless this says otherwise).")] = None,
     stem: Annotated[str | None, typer.Option(help="The document's name in corpus/ (one document only).")] = None,
     language: Annotated[str | None, typer.Option(help="BCP 47 language tag, where the source states none.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for a web address to answer.")] = 30.0,
     root: RootOption = None,
 ) -> None:
     """Import documents into corpus/: the text in the corpus format, a sidecar filled from what the
     source states, and the original byte for byte under corpus/originals/ (its SHA-256 in the sidecar).
 
     Example: `kg add ~/Downloads/Battle_of_Gazala.xml`, then `kg build`. Nothing is ever overwritten.
+    A web address is fetched (http and https only, within a size limit); offline, nothing is written.
     """
     from .importers.add import add_documents
 
     if kind is not None and kind not in ("encyclopedia", "news"):
         raise typer.BadParameter("--kind must be encyclopedia or news")
     settings = _run(lambda: load_settings(root))
-    for report in _run(lambda: add_documents(settings, paths, kind=kind, stem=stem, language=language)):
+    for report in _run(lambda: add_documents(settings, paths, kind=kind, stem=stem, language=language,
+                                             timeout=timeout)):
         for path in report.written:
             out.print(f"wrote {path}", highlight=False)
         needed = [k for k in report.unfilled if k in ("title", "kind", "language")]

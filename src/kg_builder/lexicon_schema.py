@@ -213,7 +213,19 @@ WIKITEXT = Record({
     "unwrap": MapOf(Scalar("int")),
     "measures": WORDS,
     "dropped_links": WORDS,
+    "foreign_links": WORDS,
+    "layout_fields": WORDS,
+    "dates": WORDS,
     "dropped_sections": WORDS,
+    "html": Record({
+        "infobox": TEXT,
+        "dropped": WORDS,
+        "above": TEXT,
+        "subheader": MapOf(TEXT),
+        "headers": MapOf(TEXT),
+        "labels": MapOf(TEXT),
+        "statuses": MapOf(TEXT),
+    }, required=frozenset({"infobox", "headers", "labels"})),
 }, required=frozenset({"infobox_prefix"}))
 
 # The kinds of infobox field that state a property, which their mapping must then name.

@@ -24,7 +24,9 @@ __all__ = [
     "Entity",
     "EntityValue",
     "InfoboxField",
+    "LinkHint",
     "Mention",
+    "Original",
     "ParsedDocument",
     "Quantity",
     "Registry",
@@ -73,16 +75,50 @@ class DocumentMeta:
     licence: str | None = None
     url: str | None = None
     title_supplied: bool = False  # the title was supplied by a cataloguer, not the document
+    original: Original | None = None  # the file it was imported from (kg add)
+    wikidata: str | None = None  # the Wikidata item the document is about, as the page states it
+
+
+@dataclass(frozen=True)
+class Original:
+    """The file a document was imported from, kept under ``corpus/originals/``."""
+
+    file: str  # its path inside the corpus folder
+    format: str  # the format kg add read it as: "wikitext", "wikipedia-html", "web-page", "pdf", ...
+    sha256: str
+    revision: str | None = None  # a wiki page's revision id, and its time
+    revision_timestamp: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkHint:
+    """Words of the text that the source linked to an article: the article's title, by the span."""
+
+    start: int
+    end: int
+    target: str
 
 
 @dataclass(frozen=True)
 class Document:
-    """A corpus document: its id (file stem), where it came from, its text and metadata."""
+    """A corpus document: its id (file stem), where it came from, its text and metadata, and what the
+    original said beyond its text (the annex): its links, and where each of its pages starts."""
 
     doc_id: str
     path: str
     text: str
     meta: DocumentMeta
+    links: tuple[LinkHint, ...] = ()
+    pages: tuple[tuple[int, str], ...] = ()  # (offset where the page starts, its label), in order
+
+    def page_of(self, start: int, end: int) -> str | None:
+        """The page (or "first–last" pages) a span lies on; None for a document without pages."""
+        if not self.pages:
+            return None
+        labels = [label for offset, label in self.pages if offset < max(end, start + 1)]
+        first = next((label for offset, label in reversed(self.pages) if offset <= start), self.pages[0][1])
+        last = labels[-1] if labels else first
+        return first if first == last else f"{first}–{last}"
 
 
 @dataclass(frozen=True)
@@ -187,6 +223,7 @@ class Entity:
     coordinates_evidence: str | None = None
     relations: tuple[tuple[str, str], ...] = ()  # curated (property, entity key) from the registry
     geonames: int | None = None  # the GeoNames id of the one gazetteer place of this name and class
+    articles: tuple[str, ...] = ()  # addresses of the wiki articles the sources link its names to
 
 
 @dataclass(frozen=True)

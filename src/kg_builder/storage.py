@@ -12,6 +12,7 @@ next command (``recover_graph_dir``).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -24,20 +25,24 @@ from typing import Any
 import yaml
 
 from .errors import InputError, SidecarError, StorageError
-from .models import Document, DocumentMeta
+from .models import Document, DocumentMeta, LinkHint, Original
 from .namespaces import iri_problem, is_language_tag
 from .saved import SavedQuery, parse_saved_query
 
 __all__ = [
+    "ANNEX_SUFFIX",
     "DEFAULT_MAX_BYTES",
     "SIDECAR_SUFFIX",
+    "annex_json",
     "draft_sidecar",
     "list_corpus",
     "read_corpus",
+    "read_corpus_pages",
     "read_corpus_text",
     "read_document",
     "read_graph_file",
     "read_input_text",
+    "read_original",
     "read_saved_queries",
     "read_text",
     "recover_graph_dir",
@@ -51,7 +56,11 @@ SIDECAR_SUFFIX = ".meta.yaml"
 _SIDECAR_KEYS = {"title", "kind", "publisher", "author", "published", "language", "licence", "url", "title_supplied",
                  # written by `kg add`: the original's format, its file under corpus/originals/ and its
                  # SHA-256, and a wiki page's revision
-                 "format", "original", "sha256", "revision", "revision_timestamp"}
+                 "format", "original", "sha256", "revision", "revision_timestamp",
+                 # the Wikidata item the article is about, as the page states it
+                 "wikidata"}
+# What kg add keeps of the original beyond its text: link hints and page starts (JSON).
+ANNEX_SUFFIX = ".annex.json"
 _ISO_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
 
@@ -153,6 +162,13 @@ def _check_fields(path: Path, data: dict[str, Any], lines: list[str]) -> None:
         if value is not None and not isinstance(value, str):
             raise SidecarError(f"field {key!r} must be text or null (quote dates: \"2025-05-23\")", path=path,
                                line=_line_of(lines, key))
+    wikidata = data.get("wikidata")
+    if wikidata is not None and not (isinstance(wikidata, str) and re.fullmatch(r"Q[1-9]\d*", wikidata)):
+        raise SidecarError(f"wikidata must be an item id such as Q42, not {wikidata!r}", path=path,
+                           line=_line_of(lines, "wikidata"))
+    if data.get("format") is not None and not (data.get("original") and data.get("sha256")):
+        raise SidecarError("an imported document's sidecar names its original and the original's sha256",
+                           path=path, line=_line_of(lines, "format"))
     published = data.get("published")
     if published is not None and not _ISO_DATE.match(published):
         raise SidecarError(f"published must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), not {published!r}",
@@ -192,7 +208,52 @@ def _sidecar(doc_path: Path, corpus_dir: Path) -> DocumentMeta:
         licence=data.get("licence"),
         url=data.get("url"),
         title_supplied=bool(data.get("title_supplied", False)),
+        original=Original(data["original"], data["format"], data["sha256"], data.get("revision"),
+                          data.get("revision_timestamp")) if data.get("format") else None,
+        wikidata=data.get("wikidata"),
     )
+
+
+def _bad_annex(path: Path, what: str) -> SidecarError:
+    return SidecarError(f"bad annex: {what}", path=path, hint="it is written by kg add; import the original again")
+
+
+def _offset(value: Any, length: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= length
+
+
+def _annex(doc_path: Path, text: str) -> tuple[tuple[LinkHint, ...], tuple[tuple[int, str], ...]]:
+    """The document's link hints and page starts, checked against its text; none without an annex."""
+    path = doc_path.with_suffix(ANNEX_SUFFIX)
+    if not path.is_file():
+        return (), ()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise _bad_annex(path, f"not readable JSON ({e})") from e
+    if not isinstance(data, dict) or set(data) - {"links", "pages"}:
+        raise _bad_annex(path, "expected an object of links and pages")
+    links = []
+    for n, entry in enumerate(data.get("links") or [], 1):
+        if not (isinstance(entry, list) and len(entry) == 3 and _offset(entry[0], len(text))
+                and _offset(entry[1], len(text)) and entry[0] < entry[1] and isinstance(entry[2], str) and entry[2]):
+            raise _bad_annex(path, f"link {n} is not [start, end, title] within the text")
+        links.append(LinkHint(entry[0], entry[1], entry[2]))
+    pages: list[tuple[int, str]] = []
+    for n, entry in enumerate(data.get("pages") or [], 1):
+        if not (isinstance(entry, list) and len(entry) == 2 and _offset(entry[0], len(text))
+                and isinstance(entry[1], str) and (not pages or pages[-1][0] <= entry[0])):
+            raise _bad_annex(path, f"page {n} is not [start, label] in order within the text")
+        pages.append((entry[0], entry[1]))
+    return tuple(links), tuple(pages)
+
+
+def annex_json(links: tuple[LinkHint, ...], pages: tuple[tuple[int, str], ...]) -> bytes:
+    """The annex file's bytes: one entry a line, so that it reads and compares well."""
+    rows = ['"links": [\n' + ",\n".join(json.dumps([h.start, h.end, h.target], ensure_ascii=False) for h in links)
+            + "\n]", '"pages": [\n' + ",\n".join(json.dumps([s, label], ensure_ascii=False) for s, label in pages)
+            + "\n]"]
+    return ("{\n" + ",\n".join(rows) + "\n}\n").encode("utf-8")
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, corpus_dir: Path | None = None) -> Document:
@@ -212,7 +273,9 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, corpus_dir: Pa
         raise InputError(f"document is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path,
                          hint="split it, or raise the limit with kg build --max-bytes")
     text = _decode(path, _read_bytes(path, real))
-    return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path, corpus_dir))
+    links, pages = _annex(path, text)
+    return Document(doc_id=path.stem, path=str(path), text=text, meta=_sidecar(path, corpus_dir), links=links,
+                    pages=pages)
 
 
 def read_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
@@ -220,10 +283,11 @@ def read_corpus(corpus_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Do
     docs = [read_document(p, max_bytes, corpus_dir) for p in list_corpus(corpus_dir)]
     if not docs:
         raise InputError("the corpus has no documents (*.txt)", path=corpus_dir)
-    for side in sorted(corpus_dir.glob(f"*{SIDECAR_SUFFIX}")):
-        if not side.with_name(side.name[: -len(SIDECAR_SUFFIX)] + ".txt").is_file():
-            raise SidecarError("sidecar without a document", path=side,
-                               hint="remove it or add the document it describes")
+    for suffix in (SIDECAR_SUFFIX, ANNEX_SUFFIX):
+        for side in sorted(corpus_dir.glob(f"*{suffix}")):
+            if not side.with_name(side.name[: -len(suffix)] + ".txt").is_file():
+                raise SidecarError("sidecar without a document", path=side,
+                                   hint="remove it or add the document it describes")
     return docs
 
 
@@ -238,6 +302,24 @@ def read_corpus_text(corpus_dir: Path, name: str) -> str:
         raise InputError("not the name of a file in the corpus folder", path=path)
     real = _check_inside(path, corpus_dir)
     return _decode(path, _read_bytes(path, real))
+
+
+def read_corpus_pages(corpus_dir: Path, name: str, text: str) -> tuple[tuple[int, str], ...]:
+    """Where each page of the corpus file ``name``'s original begins (its annex); none without one."""
+    path = corpus_dir / name
+    if Path(name).name != name or name.startswith("."):
+        raise InputError("not the name of a file in the corpus folder", path=path)
+    _check_inside(path, corpus_dir)
+    return _annex(path, text)[1]
+
+
+def read_original(corpus_dir: Path, name: str) -> bytes:
+    """The bytes of the original ``name`` under ``corpus/originals/``, for the server; the same rules as
+    :func:`read_corpus_text` (no folders, no links out of the corpus folder)."""
+    if Path(name).name != name or name.startswith("."):
+        raise InputError("not the name of an original", path=corpus_dir / ORIGINALS / name)
+    path = corpus_dir / ORIGINALS / name
+    return _read_bytes(path, _check_inside(path, corpus_dir))
 
 
 def read_text(path: Path) -> str:
@@ -440,7 +522,7 @@ ORIGINALS = "originals"
 
 
 def write_imported(corpus_dir: Path, stem: str, text: str, sidecar: dict[str, Any], original: bytes,
-                   original_name: str) -> list[Path]:
+                   original_name: str, annex: bytes | None = None) -> list[Path]:
     """Write an imported document, its sidecar and its original (``corpus/originals/``), never over an
     existing file: every file is written to a temporary name first, and all are moved in only when
     none of the targets exists (StorageError naming the first that does)."""
@@ -455,6 +537,8 @@ def write_imported(corpus_dir: Path, stem: str, text: str, sidecar: dict[str, An
                    {**sidecar, "original": f"{ORIGINALS}/{stem}{suffix}"}, sort_keys=False,
                    allow_unicode=True).encode("utf-8"),
                originals / f"{stem}{suffix}": original}
+    if annex is not None:
+        targets[corpus_dir / f"{stem}{ANNEX_SUFFIX}"] = annex
     for target in targets:
         if target.exists():
             raise StorageError("a file of this name exists already; nothing was written", path=target,

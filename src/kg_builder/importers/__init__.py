@@ -2,8 +2,9 @@
 
 A pure stage: bytes and a file name in, the corpus text and the sidecar's fields out (``Imported``);
 :mod:`kg_builder.storage` writes them, with the original kept byte for byte. The format is detected
-from the content, not only from the name. Formats read today: Wikipedia wikitext (a page, or the XML
-of Special:Export), plain text and Markdown.
+from the content, not only from the name. Formats read: Wikipedia wikitext (a page, or the XML of
+Special:Export) and a saved Wikipedia article page (HTML), other web pages such as news articles
+(HTML), PDF with a text layer, plain text and Markdown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from pathlib import PurePath
 from typing import Any
 
 from ..errors import InputError
+from ..models import LinkHint
+from .pdf import read_pdf
+from .webpage import read_web_page
+from .wikipedia_html import is_wikipedia_html, read_wikipedia_html
 from .wikitext import WikiPage, WikitextRules, redirect_target, to_corpus_text
 
 __all__ = ["Imported", "WikitextRules", "detect_format", "import_documents"]
@@ -33,22 +38,46 @@ class Imported:
     format: str
     sha256: str
     unfilled: tuple[str, ...] = field(default=())
+    links: tuple[LinkHint, ...] = ()
+    pages: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What a format's reader gives: the text, its fields, and its annex (links, pages)."""
+
+    text: str
+    fields: dict[str, Any]
+    links: tuple[LinkHint, ...] = ()
+    pages: tuple[tuple[int, str], ...] = ()
 
 
 _WIKI_MARKS = re.compile(r"(?m)(\{\{[^{}\n]*(?:\||\}\})|^==+[^=\n]+==+\s*$|\[\[[^\]\n]+\]\]|'''[^'\n]+''')")
 
 
+_HTML = re.compile(r"<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+
+
 def detect_format(data: bytes, name: str) -> str:
-    """"mediawiki-xml", "wikitext", "markdown" or "text", from the content (the name only breaks a tie
-    between text and Markdown); InputError for a binary file that is none of these."""
+    """"pdf", "mediawiki-xml", "wikipedia-html", "web-page", "wikitext", "markdown" or "text", from the
+    content (the name only breaks a tie between text and Markdown); InputError for a binary file that
+    is none of these."""
     head = data[:4096]
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
     if b"\x00" in head:
         raise InputError("this is a binary file of no format kg add reads", path=name,
-                         hint="kg add reads Wikipedia wikitext or its XML export, plain text and Markdown")
+                         hint="kg add reads Wikipedia wikitext or its XML export, web pages (HTML), PDF, plain "
+                              "text and Markdown")
+    sniff = data[:20000].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if sniff.startswith("<") and re.search(r"<mediawiki[\s>]", sniff[:2000]):
+        return "mediawiki-xml"
+    if sniff.startswith("<") and is_wikipedia_html(data[:300000].decode("utf-8", errors="replace")):
+        return "wikipedia-html"
+    if sniff.startswith("<") and _HTML.search(sniff[:4000]):
+        return "web-page"
     text = _decode(data, name)
     stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("<") and re.search(r"<mediawiki[\s>]", stripped[:2000]):
-        return "mediawiki-xml"
     if redirect_target(stripped) or len(_WIKI_MARKS.findall(stripped[:20000])) >= 3:
         return "wikitext"
     if PurePath(name).suffix.lower() in (".md", ".markdown") or re.search(r"(?m)^#{1,6} \S", stripped[:2000]):
@@ -94,7 +123,7 @@ def _page_url(base: str, title: str) -> str | None:
     return m.group("root") + title.replace(" ", "_") if m else None
 
 
-def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, name: str) -> tuple[str, dict[str, Any]]:
+def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, name: str) -> _Read:
     target = redirect_target(page.wikitext)
     if target is not None:
         raise InputError(f"the page {page.title!r} is only a redirect to {target!r}; export that page instead",
@@ -112,10 +141,11 @@ def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, nam
         fields["revision"] = page.revision
     if page.timestamp:
         fields["revision_timestamp"] = page.timestamp
-    return to_corpus_text(page, rules), fields
+    text, links = to_corpus_text(page, rules)
+    return _Read(text, fields, links)
 
 
-def _plain_import(text: str, fmt: str, name: str) -> tuple[str, dict[str, Any]]:
+def _plain_import(text: str, fmt: str, name: str) -> _Read:
     """Plain text or Markdown as it is; the title from the first heading (Markdown's "# Title")."""
     body = text.replace("\r\n", "\n").lstrip("\ufeff")
     if not body.strip():
@@ -130,26 +160,40 @@ def _plain_import(text: str, fmt: str, name: str) -> tuple[str, dict[str, Any]]:
     if fmt == "markdown":
         body = re.sub(r"(?m)^#{2,6}\s+(?P<h>.+?)\s*#*\s*$", lambda h: f"== {h.group('h')} ==", body)
         body = re.sub(r"(?m)^[*+]\s+", "- ", body)
-    return body.rstrip() + "\n", {"title": title, "kind": None, "publisher": None, "author": None,
-                                  "published": None, "language": None, "licence": None, "url": None}
+    return _Read(body.rstrip() + "\n", {"title": title, "kind": None, "publisher": None, "author": None,
+                                        "published": None, "language": None, "licence": None, "url": None})
+
+
+def _read(data: bytes, name: str, fmt: str, rules: WikitextRules) -> list[_Read]:
+    """The documents of ``data`` read as format ``fmt``."""
+    if fmt == "pdf":
+        pdf = read_pdf(data, name)
+        return [_Read(pdf.text, pdf.fields, pages=pdf.pages)]
+    if fmt == "wikipedia-html":
+        page = read_wikipedia_html(data, name, rules)
+        return [_Read(page.text, page.fields, page.links)]
+    if fmt == "web-page":
+        web = read_web_page(data, name)
+        return [_Read(web.text, web.fields)]
+    text = _decode(data, name)
+    if fmt == "mediawiki-xml":
+        pages, site = _xml_pages(text, name)
+        return [_wiki_import(page, site, rules, name) for page in pages]
+    if fmt == "wikitext":
+        title = re.sub(r"[_]+", " ", PurePath(name).stem)
+        return [_wiki_import(WikiPage(title, text), {}, rules, name)]
+    return [_plain_import(text, fmt, name)]
 
 
 def import_documents(data: bytes, name: str, rules: WikitextRules, kind: str | None = None) -> list[Imported]:
     """The documents of ``data`` in the corpus format: every page of an export, else the one document."""
     fmt = detect_format(data, name)
-    text = _decode(data, name)
-    if fmt == "mediawiki-xml":
-        pages, site = _xml_pages(text, name)
-        results = [_wiki_import(page, site, rules, name) for page in pages]
-    elif fmt == "wikitext":
-        title = re.sub(r"[_]+", " ", PurePath(name).stem)
-        results = [_wiki_import(WikiPage(title, text), {}, rules, name)]
-    else:
-        results = [_plain_import(text, fmt, name)]
     sha256 = hashlib.sha256(data).hexdigest()
     out = []
-    for body, fields in results:
+    for read in _read(data, name, fmt, rules):
+        fields = dict(read.fields)
         if kind is not None:
             fields["kind"] = kind
-        out.append(Imported(body, fields, fmt, sha256, tuple(k for k in SIDECAR_FIELDS if fields.get(k) is None)))
+        out.append(Imported(read.text, fields, fmt, sha256, tuple(k for k in SIDECAR_FIELDS if fields.get(k) is None),
+                            read.links, read.pages))
     return out

@@ -4,6 +4,7 @@ results through :mod:`kg_builder.storage`."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from .. import storage
 from ..config import Settings, load_wikitext_rules
 from ..errors import InputError
 from . import Imported, import_documents
+from .download import download, is_url
 
 __all__ = ["AddReport", "add_documents"]
 
@@ -27,8 +29,9 @@ class AddReport:
 
 def _stem(imported: Imported, path: Path) -> str:
     """A corpus name from the title, else the file name: lower-case words joined by '_'."""
-    base = str(imported.fields.get("title") or path.stem)
-    return re.sub(r"[^\w]+", "_", base.lower(), flags=re.ASCII).strip("_")[:80] or "document"
+    base = unicodedata.normalize("NFKD", str(imported.fields.get("title") or path.stem))
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    return re.sub(r"[^\w]+", "_", base.lower(), flags=re.ASCII).strip("_")[:80].rstrip("_") or "document"
 
 
 def _read(path: Path) -> bytes:
@@ -41,22 +44,44 @@ def _read(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def add_documents(settings: Settings, paths: list[Path], kind: str | None = None, stem: str | None = None,
-                  language: str | None = None) -> list[AddReport]:
-    """Import every document of ``paths`` (every page of an export) into the corpus."""
+@dataclass(frozen=True)
+class _Source:
+    """A document to import: where it is (a file or an address), its name and its bytes."""
+
+    where: str
+    name: str
+    data: bytes
+    url: str | None = None
+
+
+def _source(item: str, timeout: float) -> _Source:
+    if is_url(item):
+        got = download(item, MAX_BYTES, timeout)
+        return _Source(got.url, got.name, got.data, got.url)
+    path = Path(item)
+    return _Source(str(path), path.name, _read(path))
+
+
+def add_documents(settings: Settings, items: list[str], kind: str | None = None, stem: str | None = None,
+                  language: str | None = None, timeout: float = 30.0) -> list[AddReport]:
+    """Import every document of ``items`` (files or web addresses; every page of an export) into the
+    corpus. All are read and imported before anything is written, so a bad one writes nothing."""
     rules = load_wikitext_rules(settings.root)
-    todo: list[tuple[Path, bytes, Imported]] = []
-    for path in paths:
-        data = _read(path)
-        todo.extend((path, data, imported) for imported in import_documents(data, str(path), rules, kind))
+    todo: list[tuple[_Source, Imported]] = []
+    for item in items:
+        source = _source(item, timeout)
+        todo.extend((source, imported) for imported in import_documents(source.data, source.where, rules, kind))
     if stem is not None and len(todo) != 1:
-        raise InputError(f"--stem names one document, and these files hold {len(todo)}", path=paths[0])
+        raise InputError(f"--stem names one document, and these hold {len(todo)}", path=items[0])
     reports = []
-    for path, data, imported in todo:  # all imported before anything is written: a bad file writes nothing
+    for source, imported in todo:
         fields = {**imported.fields, "language": imported.fields.get("language") or language,
+                  "url": imported.fields.get("url") or source.url,
                   "format": imported.format, "sha256": imported.sha256}
-        name = stem or _stem(imported, path)
-        written = storage.write_imported(settings.corpus_dir, name, imported.text, fields, data, path.name)
-        unfilled = tuple(k for k in imported.unfilled if not (k == "language" and language))
+        name = stem or _stem(imported, Path(source.name))
+        annex = storage.annex_json(imported.links, imported.pages) if imported.links or imported.pages else None
+        written = storage.write_imported(settings.corpus_dir, name, imported.text, fields, source.data, source.name,
+                                         annex)
+        unfilled = tuple(k for k in imported.unfilled if fields.get(k) is None)
         reports.append(AddReport(name, tuple(written), unfilled))
     return reports

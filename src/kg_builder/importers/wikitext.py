@@ -18,6 +18,10 @@ import pycountry
 from mwparserfromhell.nodes import ExternalLink, Heading, HTMLEntity, Tag, Template, Text, Wikilink
 from mwparserfromhell.wikicode import Wikicode
 
+from ..models import LinkHint
+from .layout import clean_lines, corpus_text, infobox_key, item_text
+from .marks import link, strip_marks, unmark
+
 __all__ = ["WikiPage", "WikitextRules", "redirect_target", "to_corpus_text"]
 
 
@@ -33,7 +37,17 @@ class WikitextRules:
     unwrap: dict[str, int] = field(default_factory=dict)
     measures: frozenset[str] = frozenset()
     dropped_links: frozenset[str] = frozenset()
+    foreign_links: frozenset[str] = frozenset()
+    layout_fields: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+    html: dict[str, Any] = field(default_factory=dict)
     dropped_sections: frozenset[str] = frozenset()
+
+    def is_foreign(self, namespace: str) -> bool:
+        """A link prefix that leads out of the wiki's articles: a namespace, another project, or a
+        language ("fr:")."""
+        return bool(namespace) and (namespace in self.foreign_links or re.fullmatch(r"[a-z]{2,3}(-[a-z]+)?", namespace)
+                                    is not None)
 
     @classmethod
     def read(cls, data: dict[str, Any]) -> WikitextRules:
@@ -47,8 +61,17 @@ class WikitextRules:
             lists=names("lists"),
             unwrap={_name(str(k)): int(v) for k, v in (data.get("unwrap") or {}).items()},
             measures=names("measures"), dropped_links=names("dropped_links"),
+            foreign_links=names("foreign_links"), layout_fields=names("layout_fields"), dates=names("dates"),
+            html=_html_rules(data.get("html") or {}),
             dropped_sections=frozenset(str(s).strip().lower() for s in data.get("dropped_sections") or ()),
         )
+
+
+def _html_rules(data: dict[str, Any]) -> dict[str, Any]:
+    """The ``html:`` rules, with the header and label names in lower case (as they are compared)."""
+    lowered = {k: {str(name).strip().lower(): v for name, v in (data.get(k) or {}).items()}
+               for k in ("headers", "labels", "statuses")}
+    return {**data, **lowered}
 
 
 @dataclass(frozen=True)
@@ -113,7 +136,10 @@ class _Renderer:
         namespace = target.split(":", 1)[0].strip().lower() if ":" in target else ""
         if namespace in self.rules.dropped_links:
             return ""
-        return self.text(n.text) if n.text is not None else target.split("#", 1)[0]
+        shown = self.text(n.text) if n.text is not None else target.split("#", 1)[0]
+        if target.startswith(("#", ":")) or self.rules.is_foreign(namespace):
+            return shown  # a section of this page, or a page of another wiki or namespace
+        return link(target, shown)
 
     def tag(self, n: Tag) -> str:
         name = str(n.tag).strip().lower()
@@ -144,52 +170,49 @@ class _Renderer:
             return self.text(values[k - 1].value) if len(values) >= k else ""
         if name in self.rules.measures and len(values) >= 2:
             return f"{first} {self.text(values[1].value).strip()}"
+        if name in self.rules.dates:
+            parts = [self.text(p.value).strip() for p in values]
+            day_first = n.has("df") and str(n.get("df").value).strip().lower() in ("y", "yes")
+            if len(parts) >= 4:  # a start and an end date ({{Start and end dates}})
+                return f"{_date(parts[:3], day_first)} – {_date(parts[3:6], day_first)}"
+            return _date(parts, day_first)
         return ""
 
 
-def _item_text(item: str) -> str:
-    """One list item: a flag icon's country only where nothing else names it; spaces collapsed."""
-    rest = re.sub(r"\x00[^\x00]*\x00", "", item)
-    text = rest if rest.strip(" ,;-*") else item.replace("\x00", "")
-    text = re.sub(r"'{2,}", "", text)
-    return re.sub(r"\s+", " ", text).strip(" ,;*-")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date(parts: list[str], day_first: bool) -> str:
+    """A date template's year, month and day as the wiki shows them ("6 November 1980", or
+    "November 6, 1980" unless the template says df=y); other values as they are."""
+    if not parts or not re.fullmatch(r"\d{1,4}", parts[0]):
+        return " ".join(parts)
+    year = parts[0]
+    month = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12 else None
+    if month is None:
+        return year
+    day = str(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else None
+    if day is None:
+        return f"{_MONTHS[month - 1]} {year}"
+    return f"{day} {_MONTHS[month - 1]} {year}" if day_first else f"{_MONTHS[month - 1]} {day}, {year}"
 
 
 def _infobox_value(renderer: _Renderer, value: Wikicode) -> str:
     """A field's value on one line: its items (lines, list templates, "*" lines) joined by commas."""
-    items = [_item_text(line) for line in renderer.text(value).split("\n")]
+    items = [item_text(line) for line in renderer.text(value).split("\n")]
     return ", ".join(i for i in items if i)
-
-
-def _infobox_key(name: str) -> str:
-    """"combatant1" -> "Combatant1", "map_type" -> "Map type": the corpus form of a field name."""
-    key = re.sub(r"[\s_]+", " ", name).strip()
-    return key[:1].upper() + key[1:]
 
 
 def _infobox(code: Wikicode, renderer: _Renderer) -> tuple[Template | None, list[str]]:
     """The page's infobox template and its lines."""
     for t in code.filter_templates(recursive=False):
         if _name(str(t.name)).startswith(renderer.rules.infobox_prefix):
-            lines = [f"- {_infobox_key(str(p.name))}: {_infobox_value(renderer, p.value)}".rstrip()
-                     for p in t.params if p.showkey and str(p.name).strip()]
+            lines = [f"- {infobox_key(str(p.name))}: {_infobox_value(renderer, p.value)}".rstrip()
+                     for p in t.params if p.showkey and str(p.name).strip()
+                     and _name(str(p.name)) not in renderer.rules.layout_fields]
             return t, lines
     return None, []
-
-
-def _clean_body(text: str) -> list[str]:
-    """Paragraph lines with spaces collapsed and formatting marks gone; list items as "- item"."""
-    out: list[str] = []
-    for raw in text.split("\n"):
-        line = re.sub(r"'{2,}", "", raw.replace("\x00", ""))
-        line = re.sub(r"[ \t]+", " ", line).strip()
-        line = re.sub(r"\s+([.,;:])", r"\1", line)
-        if line.startswith("- "):
-            line = "- " + line[2:].strip()
-            if line == "-":
-                continue
-        out.append(line)
-    return out
 
 
 def _sections(code: Wikicode, renderer: _Renderer, skip: Template | None) -> list[str]:
@@ -201,7 +224,7 @@ def _sections(code: Wikicode, renderer: _Renderer, skip: Template | None) -> lis
         if n is skip:
             continue
         if isinstance(n, Heading):
-            lines += _clean_body("".join(chunk))
+            lines += clean_lines("".join(chunk))
             chunk = []
             title = re.sub(r"\s+", " ", renderer.text(n.title)).strip()
             dropping = title.lower() in renderer.rules.dropped_sections
@@ -210,43 +233,13 @@ def _sections(code: Wikicode, renderer: _Renderer, skip: Template | None) -> lis
                 lines += ["", f"{marks} {title} {marks}", ""]
         elif not dropping:
             chunk.append(renderer.node(n))
-    return lines + _clean_body("".join(chunk))
+    return lines + clean_lines("".join(chunk))
 
 
-def _join(lines: list[str]) -> list[str]:
-    """Lines of one paragraph joined; blank lines between paragraphs, one each."""
-    out: list[str] = []
-    para: list[str] = []
-
-    def flush() -> None:
-        if para:
-            out.append(" ".join(para))
-            para.clear()
-
-    for line in lines:
-        if not line or line.startswith(("- ", "==")):
-            flush()
-            if line:
-                out.append(line)
-            if line.startswith("==") or not line:
-                out.append("")
-            continue
-        para.append(line)
-    flush()
-    text = "\n".join(out)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n").split("\n")
-
-
-def to_corpus_text(page: WikiPage, rules: WikitextRules) -> str:
-    """The page in the corpus format: ``= Title =``, the ``Infobox`` block, then the body."""
-    code = mwparserfromhell.parse(page.wikitext)
+def to_corpus_text(page: WikiPage, rules: WikitextRules) -> tuple[str, tuple[LinkHint, ...]]:
+    """The page in the corpus format: ``= Title =``, the ``Infobox`` block, then the body; and the
+    links of its infobox and body, by their spans in that text."""
+    code = mwparserfromhell.parse(strip_marks(page.wikitext))
     renderer = _Renderer(rules)
     template, infobox = _infobox(code, renderer)
-    head = [f"= {page.title} =", ""]
-    if infobox:
-        head += ["Infobox", *infobox, ""]
-    body = "\n".join(_join(_sections(code, renderer, template)))
-    # Items of one list stand on consecutive lines, as in the corpus format.
-    while (joined := re.sub(r"(^- [^\n]*)\n\n(?=- )", r"\1\n", body, flags=re.MULTILINE)) != body:
-        body = joined
-    return "\n".join(head) + "\n" + body.rstrip() + "\n"
+    return unmark(corpus_text(page.title, infobox, _sections(code, renderer, template)))
