@@ -220,6 +220,17 @@ class SourceView:
     text: str | None
     spans: list[Span]
     problem: str | None = None
+    original: OriginalFile | None = None
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """The file a source was imported from (``corpus/originals/``), as the build recorded it."""
+
+    name: str
+    format: str  # the format kg add read it as
+    media_type: str
+    sha256: str
 
 
 class TimelineEvent(TypedDict):
@@ -651,7 +662,20 @@ class Catalogue:
             else:
                 spans.append(Span(start, end, "claim", x, local_path(x) or x, f"claim: {self.term(r['prop']).label}"))
         spans.sort(key=lambda s: (s.start, -s.end, s.kind, s.iri))
-        return SourceView(self.term(node), self._metadata(node), text, spans, problem)
+        return SourceView(self.term(node), self._metadata(node), text, spans, problem, self.original(iri))
+
+    _ORIGINAL = """SELECT ?src ?name ?fmt ?media ?sha WHERE { ?src prov:wasDerivedFrom ?o . ?o schema:name ?name ;
+                   kgo:importFormat ?fmt ; schema:encodingFormat ?media ; schema:sha256 ?sha }"""
+
+    def original(self, iri: str) -> OriginalFile | None:
+        """The original a source was imported from; None for a document written in the corpus format."""
+        rows = self._select(self._ORIGINAL, src=ox.NamedNode(iri))
+        return _original_file(rows[0]) if rows else None
+
+    def original_named(self, name: str) -> OriginalFile | None:
+        """The recorded original of this file name, if a source was imported from it."""
+        rows = self._select(self._ORIGINAL, name=ox.Literal(name))
+        return _original_file(rows[0]) if rows else None
 
     def source_file(self, iri: str) -> tuple[str | None, str | None]:
         """(file name, sha256) of a source document, as the build recorded them."""
@@ -764,16 +788,24 @@ class Segment:
     spans: tuple[Span, ...]  # innermost first
     anchors: tuple[str, ...]  # ids of the spans that begin here
     selected: bool
+    page: str | None = None  # the page of the original (a PDF) that begins here
+
+
+def _original_file(row: _Row) -> OriginalFile:
+    return OriginalFile(value_of(row["name"]), value_of(row["fmt"]), value_of(row["media"]), value_of(row["sha"]))
 
 
 def anchor_id(span: Span) -> str:
     return f"{span.kind}-{span.iri.rsplit('/', 1)[-1]}"
 
 
-def segments(text: str, spans: list[Span], selected: str | None = None) -> list[Segment]:
-    """Cut ``text`` at every span boundary, so overlapping and nested spans can all be highlighted."""
+def segments(text: str, spans: list[Span], selected: str | None = None,
+             pages: tuple[tuple[int, str], ...] = ()) -> list[Segment]:
+    """Cut ``text`` at every span boundary, so overlapping and nested spans can all be highlighted, and
+    where each page of the original begins."""
     valid = [s for s in spans if 0 <= s.start < s.end <= len(text)]
-    cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid)})
+    page_at = {start: label for start, label in pages if 0 <= start < len(text)}
+    cuts = sorted({0, len(text), *(s.start for s in valid), *(s.end for s in valid), *page_at})
     starts: dict[int, list[Span]] = defaultdict(list)
     for s in valid:
         starts[s.start].append(s)
@@ -781,5 +813,5 @@ def segments(text: str, spans: list[Span], selected: str | None = None) -> list[
     for a, b in itertools.pairwise(cuts):
         covering = sorted((s for s in valid if s.start <= a and b <= s.end), key=lambda s: (s.end - s.start, s.kind))
         out.append(Segment(text[a:b], tuple(covering), tuple(anchor_id(s) for s in starts.get(a, [])),
-                           any(anchor_id(s) == selected for s in covering)))
+                           any(anchor_id(s) == selected for s in covering), page_at.get(a)))
     return out

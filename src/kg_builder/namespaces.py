@@ -166,6 +166,7 @@ KGO = ClosedNamespace(
         "claimSide",
         "sideMember",
         "sideEvidence",
+        "importFormat",
         "sideLabel",
         "scope",
         "datePrecision",

@@ -8,6 +8,8 @@ Two names are the same entity when:
 * a text says so: an acronym in parentheses, "also known as", "(known as the X in ...)";
 * a lone word or short name equals the surname (or the first name) of exactly one person named in
   full somewhere in the corpus ("Saddam", "Banisadr", "Zhukov");
+* the source linked the words to an article ("[[Mostafa Chamran|Chamran]]", kept by kg add): in that
+  document, the name is the one the article's title gives;
 * a text names an event by its place only ("the fall of Tobruk in June 1942"), and the corpus has one
   named event of that place whose dates overlap the text's.
 
@@ -20,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import quote
 
 from . import gazetteer
 from .config import type_ancestors
@@ -172,6 +175,7 @@ def _tie_in_documents(ties: dict[tuple[str, str], str], mentions: list[Mention],
     )
 
 
+_LINKED = "linked-article"  # the rule of a hint that a link to an article gave
 _PLACE_TYPES = frozenset({"Place", "City", "Province", "Country", "River", "Island", "Region"})
 
 
@@ -201,6 +205,46 @@ def _geonames(entity: Entity) -> Entity:
     if entity.curated or entity.types[0] not in ("City", "Country"):
         return entity
     return replace(entity, geonames=gazetteer.geonames_id(entity.label, entity.types[0]))
+
+
+def _article_iri(base: str, title: str) -> str:
+    """The article's address as Wikidata's sitelinks write it (spaces as '_', percent-encoded)."""
+    return base + quote(title.replace(" ", "_"), safe="/:;@$!*(),~")
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A name of a document that the source linked to an article."""
+
+    doc_id: str
+    key: str  # the name's key, and the key it is tied to (the title's; the same for a curated name)
+    tied: str
+    title: str
+    type: str
+    article: str | None  # the article's address, where the document's own address gives the wiki's
+
+
+def _linked_articles(extractions: list[DocumentExtraction], mentions: list[Mention]) -> list[_Link]:
+    """Phase 0b, links: a name whose words the source linked to an article is, in that document, the
+    name that the article's title gives ("Chamran" linked to "Mostafa Chamran"). A curated name keeps
+    its registry entry, and a name its document links to two articles is left alone."""
+    titles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    types: dict[tuple[str, str], str] = {}
+    base = {x.doc_id: x.article_base for x in extractions}
+    spans = {(x.doc_id, h.start, h.end): h.target for x in extractions for h in x.links}
+    for m in mentions:
+        title = spans.get((m.doc_id, m.start, m.end))
+        if title is not None:
+            titles[(m.doc_id, m.key)].add(title)
+            types.setdefault((m.doc_id, m.key), m.type)
+    out = []
+    for (doc, key), found in sorted(titles.items()):
+        if len(found) == 1:
+            title = next(iter(found))
+            tied = "~" + norm(title) if key.startswith("~") else key
+            where = base.get(doc)
+            out.append(_Link(doc, key, tied, title, types[(doc, key)], _article_iri(where, title) if where else None))
+    return out
 
 
 def _registry_norms(registry: Registry) -> dict[str, str]:
@@ -254,10 +298,13 @@ class _Names:
     surfaces: dict[str, Counter[str]]
     hint_labels: dict[str, Counter[str]]
     facts: dict[str, list[NameFact]]
+    titles: dict[str, Counter[str]]  # the titles of the articles its names were linked to
 
     def label(self, root: str) -> str:
-        """The most used, then the longest, form of a name nobody has curated."""
-        forms = self.surfaces.get(root) or self.hint_labels.get(root) or Counter({root.lstrip("~"): 1})
+        """The title of the article the sources link it to, else the most used, then the longest, form
+        of a name nobody has curated."""
+        forms = (self.titles.get(root) or self.surfaces.get(root) or self.hint_labels.get(root)
+                 or Counter({root.lstrip("~"): 1}))
         return max(forms, key=lambda f: (forms[f] + len(f.split()), len(f), f))
 
 
@@ -270,12 +317,13 @@ def _group_names(groups: _Groups, mentions: list[Mention], hints: list[EntityHin
         if m.rule != "single-name" or groups.curated[root] is not None or types.get(root):
             surfaces[root][m.text] += 1
     hint_labels: dict[str, Counter[str]] = defaultdict(Counter)
+    titles: dict[str, Counter[str]] = defaultdict(Counter)
     for h in hints:
-        hint_labels[groups.find(h.key)][h.label] += 1
+        (titles if h.rule == _LINKED else hint_labels)[groups.find(h.key)][h.label] += 1
     by_root: dict[str, list[NameFact]] = defaultdict(list)
     for f in facts:
         by_root[groups.find(f.key)].append(f)
-    return _Names(surfaces, hint_labels, by_root)
+    return _Names(surfaces, hint_labels, by_root, titles)
 
 
 def _referenced(groups: _Groups, mentions: list[Mention], claims: list[Claim],
@@ -432,7 +480,8 @@ def _entity_keys(roots: list[str], groups: _Groups, reg: dict[str, RegistryEntry
 def _entity(root: str, entry: RegistryEntry | None, key: str, names: _Names, type_: str,
             relations: list[tuple[str, str]]) -> Entity:
     """One entity: its label, type and every name it goes by; a registry entry's curated facts."""
-    aliases = set(names.surfaces.get(root, Counter())) | set(names.hint_labels.get(root, Counter()))
+    aliases = (set(names.surfaces.get(root, Counter())) | set(names.hint_labels.get(root, Counter()))
+               | set(names.titles.get(root, Counter())))
     labels: set[tuple[str, str]] = set()
     if entry is not None:
         aliases |= set(entry.aliases)
@@ -505,6 +554,12 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
     hints = [h for x in extractions for h in x.hints]
     facts = [f for x in extractions for f in x.names]
     claims = [c for x in extractions for c in x.claims]
+    links = _linked_articles(extractions, mentions)
+    if links:
+        ties = {(link.doc_id, link.key): link.tied for link in links if link.tied != link.key}
+        mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
+        # The article's title is the name the entity goes by (see _Names.label).
+        hints += [EntityHint(link.doc_id, link.tied, link.title, link.type, _LINKED) for link in links]
 
     keys = _all_keys(mentions, hints, claims)
     for k in sorted(keys):
@@ -544,7 +599,9 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
         entry = reg[ident] if ident else None
         type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
         relations = _curated_relations(entry, groups, entity_key) if entry else []
-        entities.append(_geonames(_entity(root, entry, entity_key[root], names, type_, relations)))
+        entity = _geonames(_entity(root, entry, entity_key[root], names, type_, relations))
+        entities.append(replace(entity, articles=tuple(sorted({
+            link.article for link in links if link.article and groups.find(link.tied) == root}))))
 
     def entity_of(raw: str) -> str | None:
         return entity_key.get(groups.find(raw))

@@ -24,6 +24,7 @@ from .models import (
     Comparison,
     DateValue,
     Document,
+    DocumentMeta,
     Entity,
     EntityValue,
     Mention,
@@ -51,6 +52,10 @@ __all__ = ["analysis_graph", "claim_id", "comparison_iri", "entities_graph", "ne
 _DIRECT = {"participant", "combatant", "commander", "partOf", "location", "locatedIn", "memberOf",
            "namedAfter", "winner", "result", "recapturedDuring"}
 _QUOTE_CONTEXT = 32
+# The media type of each format kg add reads (schema:encodingFormat of a source's original).
+ORIGINAL_MEDIA_TYPES = {"pdf": "application/pdf", "wikipedia-html": "text/html", "web-page": "text/html",
+                        "mediawiki-xml": "application/xml", "wikitext": "text/x-wiki", "markdown": "text/markdown",
+                        "text": "text/plain"}
 
 
 def new_graph(identifier: URIRef | None = None) -> Graph:
@@ -97,6 +102,9 @@ def _span(g: Graph, node: URIRef, doc: Document, start: int, end: int) -> None:
     g.add((position, RDF.type, OA.TextPositionSelector))
     g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
     g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    page = doc.page_of(start, end)
+    if page is not None:  # the page of the original (a PDF) that the words are on
+        g.add((target, SCHEMA.pagination, Literal(page)))
 
 
 def _entity(g: Graph, e: Entity) -> None:
@@ -130,6 +138,12 @@ def _entity(g: Graph, e: Entity) -> None:
         g.add((node, SKOS.closeMatch, URIRef(f"https://sws.geonames.org/{e.geonames}/")))
     for prop, target in e.relations:
         g.add((node, KGO[prop], entity_iri(target)))
+    for address in e.articles:
+        # As Wikidata writes a sitelink: the article is about the entity, and part of its wiki.
+        article = URIRef(address)
+        g.add((article, RDF.type, SCHEMA.Article))
+        g.add((article, SCHEMA.about, node))
+        g.add((article, SCHEMA.isPartOf, URIRef(address.split("/wiki/", 1)[0] + "/")))
 
 
 _SUPPLIED_TITLE = "The title was supplied by the cataloguer; the document has none."
@@ -156,6 +170,30 @@ def _source_document(g: Graph, d: Document) -> None:
         g.add((node, SCHEMA.datePublished, Literal(m.published, datatype=kind)))
     if m.url:
         g.add((node, SCHEMA.url, URIRef(m.url)))  # checked as an RFC 3987 IRI when the sidecar was read
+    if m.wikidata:
+        g.add((node, SCHEMA.about, URIRef(f"http://www.wikidata.org/entity/{m.wikidata}")))
+    if m.original is not None:
+        _original(g, node, m)
+
+
+def _original(g: Graph, node: URIRef, m: DocumentMeta) -> None:
+    """The file the document was imported from: its format, name, hash, address and revision."""
+    assert m.original is not None
+    o = m.original
+    original = URIRef(f"{node}#original")
+    g.add((node, PROV.wasDerivedFrom, original))
+    g.add((original, RDF.type, SCHEMA.MediaObject))
+    g.add((original, RDF.type, PROV.Entity))
+    g.add((original, SCHEMA.name, Literal(o.file.rsplit("/", 1)[-1])))
+    g.add((original, SCHEMA.encodingFormat, Literal(ORIGINAL_MEDIA_TYPES.get(o.format, "application/octet-stream"))))
+    g.add((original, KGO.importFormat, Literal(o.format)))
+    g.add((original, SCHEMA.sha256, Literal(o.sha256)))
+    if m.url:
+        g.add((original, SCHEMA.contentUrl, URIRef(m.url)))
+    if o.revision:
+        g.add((original, SCHEMA.version, Literal(o.revision)))
+    if o.revision_timestamp:
+        g.add((original, SCHEMA.dateModified, Literal(o.revision_timestamp)))
 
 
 def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], rules: Iterable[str],

@@ -6,10 +6,11 @@ Every rule is generic; what it knows of names and words comes from the curated d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from ..config import Settings
-from ..models import Claim, EntityValue, Mention, ParsedDocument, Registry
+from ..models import Claim, EntityValue, LinkHint, Mention, ParsedDocument, Registry
 from .infobox import EntityHint, extract_infobox
 from .names import NameFact, Patterns, compile_patterns, find_mentions, find_name_facts, norm
 from .quantities import QuantityLexicon, compile_quantities
@@ -40,6 +41,8 @@ class DocumentExtraction:
     hints: tuple[EntityHint, ...]
     warnings: tuple[str, ...]
     unattached_dates: int
+    links: tuple[LinkHint, ...] = ()  # the document's links to articles (kg add kept them)
+    article_base: str | None = None  # the address of the wiki's articles, from the document's own
 
 
 def make_extractor(settings: Settings) -> Extractor:
@@ -112,4 +115,12 @@ def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
         hints=tuple(ib.hints + st.hints),
         warnings=tuple(ib.warnings),
         unattached_dates=st.unattached_dates,
+        links=doc.document.links,
+        article_base=_article_base(doc.document.meta.url),
     )
+
+
+def _article_base(url: str | None) -> str | None:
+    """"https://en.wikipedia.org/wiki/" from an article's address: where the articles it links are."""
+    m = re.match(r"https?://[^/]+/wiki/", url or "")
+    return m.group(0) if m else None

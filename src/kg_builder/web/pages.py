@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import urllib.parse
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import mimeparse
 import pyoxigraph as ox
@@ -341,7 +343,7 @@ class _Pages:
     def _source(self, iri: str, path: str, alternates: dict[str, str], selected: str | None) -> Rendered:
         text, problem = self._source_text(iri)
         view = self.catalogue.source(iri, text, problem)
-        parts = segments(text, view.spans, selected) if text is not None else []
+        parts = segments(text, view.spans, selected, self._pages(iri, text)) if text is not None else []
         counts = {"claim": sum(1 for s in view.spans if s.kind == "claim"),
                   "mention": sum(1 for s in view.spans if s.kind == "mention")}
         # Kept only when it is the build's own text and the selection names one of its highlights: a
@@ -349,6 +351,35 @@ class _Pages:
         keep = problem is None and (selected is None or any(anchor_id(s) == selected for s in view.spans))
         return self.html("source.html", keep=keep, view=view, segments=parts, selected=selected,
                          alternates=alternates, counts=counts)
+
+    def _pages(self, iri: str, text: str) -> tuple[tuple[int, str], ...]:
+        """Where the pages of the source's original begin; none if its annex cannot be read (the text
+        is still shown)."""
+        name, _ = self.catalogue.source_file(iri)
+        try:
+            return storage.read_corpus_pages(self.corpus_dir, name or "", text)
+        except KgError:
+            return ()
+
+    async def original(self, name: str) -> Response:
+        """``/originals/{name}``: the file a source was imported from, as it was imported (its SHA-256
+        checked). Shown inline only where the browser runs nothing of it (PDF, plain text); any other
+        type is a download, and a sandbox policy keeps a saved page's scripts from running here."""
+        found = self.catalogue.original_named(name)
+        if found is None:
+            return self.error_page(404, f"No source was imported from an original named {name!r}.")
+        try:
+            data = storage.read_original(self.corpus_dir, name)
+        except KgError as e:
+            return self.error_page(404, f"The original {name} cannot be read: {e}")
+        if hashlib.sha256(data).hexdigest() != found.sha256:
+            return self.error_page(409, f"The original {name} has changed since the graph was built; run kg build.",
+                                   heading="Changed")
+        inline = found.media_type in ("application/pdf", "text/plain")
+        disposition = "inline" if inline else "attachment"
+        return Response(data, media_type=found.media_type, headers={
+            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+            "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})
 
     def _source_text(self, iri: str) -> tuple[str | None, str | None]:
         """The corpus text of a source document, or None and why it cannot be shown."""
@@ -377,6 +408,7 @@ def add_pages(app: FastAPI, *, env: Environment, catalogue: Catalogue, corpus_di
     app.get("/search", include_in_schema=False)(p.search)
     app.get("/api/search", summary="Find entities by name or alias, in any language")(p.search_api)
     app.get("/sources", include_in_schema=False)(p.sources)
+    app.get("/originals/{name}", include_in_schema=False)(p.original)
     app.get("/timeline", include_in_schema=False)(p.timeline)
     app.get("/api/timeline", summary="Dated events: the earliest start and latest end any source gives")(p.timeline_api)
     app.get("/map", include_in_schema=False)(p.map_page)
