@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 import yaml
 from conftest import RunKg
 
-FIXTURE = Path(__file__).parent / "fixtures" / "import" / "Battle_of_Gazala.wiki"
+FIXTURE = Path(__file__).parent / "fixtures" / "import" / "wikitext" / "Battle_of_Gazala.wiki"
 
 
 def _export(wikitext: str, title: str) -> str:

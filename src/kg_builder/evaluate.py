@@ -559,7 +559,7 @@ def _entity_layer(nodes: Nodes) -> tuple[dict[str, set[str]], dict[str, str], di
 def _sources(nodes: Nodes) -> dict[str, SourceInfo]:
     found = {}
     for iri, node in nodes.items():
-        if iri.startswith(_SOURCE):
+        if iri.startswith(_SOURCE) and "#" not in iri:  # a source's original is "<source>#original"
             doc = unquote(iri.removeprefix(_SOURCE))
             genre = _literal(node, str(SCHEMA.genre))
             published = _literal(node, str(SCHEMA.datePublished))

@@ -208,10 +208,9 @@ def _infobox(code: Wikicode, renderer: _Renderer) -> tuple[Template | None, list
     """The page's infobox template and its lines."""
     for t in code.filter_templates(recursive=False):
         if _name(str(t.name)).startswith(renderer.rules.infobox_prefix):
-            lines = [f"- {infobox_key(str(p.name))}: {_infobox_value(renderer, p.value)}".rstrip()
-                     for p in t.params if p.showkey and str(p.name).strip()
-                     and _name(str(p.name)) not in renderer.rules.layout_fields]
-            return t, lines
+            fields = [(infobox_key(str(p.name)), _infobox_value(renderer, p.value)) for p in t.params
+                      if p.showkey and str(p.name).strip() and _name(str(p.name)) not in renderer.rules.layout_fields]
+            return t, [f"- {key}: {value}" for key, value in fields if value]  # an empty field states nothing
     return None, []
 
 
