@@ -40,7 +40,7 @@ def wikidata() -> Iterator[tuple[str, _Wikidata]]:
                 self.send_response(404)
                 self.end_headers()
                 return
-            key = params.get("action", "") + "|" + params.get("search", params.get("ids", ""))
+            key = params.get("action", "") + "|" + params.get("search", params.get("ids", params.get("titles", "")))
             body = ANSWERS.get(key, {"searchinfo": {"search": params.get("search")}, "search": [], "success": 1})
             data = json.dumps(body).encode()
             self.send_response(200)
@@ -157,3 +157,31 @@ def test_pure_parts() -> None:
     assert check_type("City", ("Q900000101", "Q1"), types) == FITS
     assert check_type("City", ("Q900000102",), types) == DOES_NOT_FIT
     assert check_type("River", ("Q900000102",), types) == UNKNOWN
+
+
+def test_an_article_the_sources_link_to_gives_its_item_first(project: Path, run_kg: RunKg, wikidata) -> None:  # type: ignore[no-untyped-def]
+    """kg add keeps a page's links; the built graph says which article each entity's name was linked
+    to, and kg link asks Wikidata for the item whose sitelink that article is, before any search."""
+    api, state = wikidata
+    page = ("The siege of the port began when [[Khorramshahr]] was surrounded in October 1980. The city was held "
+            "for many months by the defenders, who were few.\n")
+    export = project / "siege.xml"
+    export.write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" xml:lang="en"><siteinfo>'
+        "<sitename>Wikipedia</sitename><base>https://en.wikipedia.org/wiki/Main_Page</base></siteinfo>"
+        f"<page><title>Siege of the port</title><revision><id>7</id><text>{page}</text></revision></page></mediawiki>",
+        encoding="utf-8")
+    assert run_kg("add", str(export), "--stem", "siege", cwd=project).returncode == 0
+    built = run_kg("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    out = project / "proposals.yaml"
+    done = run_kg("link", "--api", api, "--only", "khorramshahr", "-o", str(out), cwd=project)
+    assert done.returncode == 0, done.stderr
+    [proposal] = yaml.safe_load(out.read_text(encoding="utf-8"))["proposals"]
+    assert proposal["searched"] == ["https://en.wikipedia.org/wiki/Khorramshahr"]
+    [candidate] = proposal["candidates"]
+    assert candidate["qid"] == "Q900000001" and candidate["type_check"] == FITS
+    assert "links the name to the article https://en.wikipedia.org/wiki/Khorramshahr" in candidate["evidence"]
+    asked = [p for p, _ in state.requests]
+    assert {"action": "wbgetentities", "sites": "enwiki", "titles": "Khorramshahr"}.items() <= asked[0].items()
+    assert not any(p.get("action") == "wbsearchentities" for p in asked)  # no search was needed

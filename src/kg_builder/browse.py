@@ -664,17 +664,18 @@ class Catalogue:
         spans.sort(key=lambda s: (s.start, -s.end, s.kind, s.iri))
         return SourceView(self.term(node), self._metadata(node), text, spans, problem, self.original(iri))
 
-    _ORIGINAL = """SELECT ?src ?name ?fmt ?media ?sha WHERE { ?src prov:wasDerivedFrom ?o . ?o schema:name ?name ;
-                   kgo:importFormat ?fmt ; schema:encodingFormat ?media ; schema:sha256 ?sha }"""
+    # The bound variable (?src or ?name) is added to the projection by _select.
+    _ORIGINAL = """SELECT ?fmt ?media ?sha {} WHERE {{ ?src prov:wasDerivedFrom ?o . ?o schema:name ?name ;
+                   kgo:importFormat ?fmt ; schema:encodingFormat ?media ; schema:sha256 ?sha }}"""
 
     def original(self, iri: str) -> OriginalFile | None:
         """The original a source was imported from; None for a document written in the corpus format."""
-        rows = self._select(self._ORIGINAL, src=ox.NamedNode(iri))
+        rows = self._select(self._ORIGINAL.format("?name"), src=ox.NamedNode(iri))
         return _original_file(rows[0]) if rows else None
 
     def original_named(self, name: str) -> OriginalFile | None:
         """The recorded original of this file name, if a source was imported from it."""
-        rows = self._select(self._ORIGINAL, name=ox.Literal(name))
+        rows = self._select(self._ORIGINAL.format(""), name=ox.Literal(name))
         return _original_file(rows[0]) if rows else None
 
     def source_file(self, iri: str) -> tuple[str | None, str | None]:

@@ -366,7 +366,7 @@ def link(
     Example: `kg link --only khorramshahr -o /tmp/proposals.yaml`, then review the file and copy a
     confirmed QID with its evidence into ontology/entities.yaml.
     """
-    from .link import WikidataClient, load_link_settings, proposals_yaml, propose
+    from .link import WikidataClient, linked_articles, load_link_settings, proposals_yaml, propose
 
     settings = _run(lambda: load_settings(root))
     spec = _run(lambda: load_link_settings(settings.ontology_dir / "wikidata.yaml"))
@@ -383,7 +383,8 @@ def link(
             def advance(name: str) -> None:
                 bar.update(task, advance=1, description=f"search {name}")
 
-            proposals = _run(lambda: propose(entries, client, spec, progress=advance))
+            articles = _run(lambda: linked_articles(settings.graph_dir, {e.id for e in entries}))
+            proposals = _run(lambda: propose(entries, client, spec, progress=advance, articles=articles))
     finally:
         client.close()
     target = output or settings.ontology_dir / "wikidata-proposals.yaml"

@@ -1,10 +1,12 @@
 """Propose Wikidata items for the registry entities that are not yet reconciled (``kg link``).
 
-For each such entity, Wikidata's public search API (``wbsearchentities``) is asked for its label (then
-its aliases, until something is found); the candidates' "instance of" (P31) values are fetched
-(``wbgetentities``) and checked against the Wikidata classes that ``ontology/wikidata.yaml`` lists for
-our type. The result is a list of proposals that a person reviews: nothing is linked until someone
-copies a QID and the evidence for it into ``ontology/entities.yaml``.
+An entity whose name a source linked to a Wikipedia article (kg add keeps a page's links) is looked
+up by that article: the item whose sitelink it is. For each other one, Wikidata's public search API
+(``wbsearchentities``) is asked for its label (then its aliases, until something is found); the
+candidates' "instance of" (P31) values are fetched (``wbgetentities``) and checked against the
+Wikidata classes that ``ontology/wikidata.yaml`` lists for our type. The result is a list of
+proposals that a person reviews: nothing is linked until someone copies a QID and the evidence for it
+into ``ontology/entities.yaml``.
 
 The network is only touched by ``WikidataClient``; everything else is pure. Its API address is a
 setting, so tests point it at a loopback server that answers with recorded responses.
@@ -12,10 +14,12 @@ setting, so tests point it at a loopback server that answers with recorded respo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -30,10 +34,12 @@ __all__ = [
     "WikidataClient",
     "check_type",
     "instance_of",
+    "linked_articles",
     "load_link_settings",
     "parse_search",
     "proposals_yaml",
     "propose",
+    "sitelink",
 ]
 
 FITS, DOES_NOT_FIT, UNKNOWN = "fits our type", "does not fit our type", "type unknown"
@@ -55,6 +61,7 @@ class Candidate:
     description: str
     instance_of: tuple[str, ...]
     type_check: str
+    linked_article: str | None = None  # the article a source links the entity's name to, whose item this is
 
 
 @dataclass(frozen=True)
@@ -127,9 +134,34 @@ class WikidataClient:
         return self._get({"action": "wbsearchentities", "search": name, "language": language, "uselang": language,
                           "type": "item", "limit": str(limit)})
 
+    def by_sitelink(self, site: str, titles: Iterable[str], language: str) -> dict[str, Any]:
+        """The items whose article on ``site`` (a wiki's id, "enwiki") has one of these titles."""
+        return self._get({"action": "wbgetentities", "sites": site, "titles": "|".join(titles),
+                          "props": "claims|labels|descriptions", "languages": language})
+
     def entities(self, ids: Iterable[str], language: str) -> dict[str, Any]:
         return self._get({"action": "wbgetentities", "ids": "|".join(ids), "props": "claims|labels|descriptions",
                           "languages": language})
+
+
+def linked_articles(graph_dir: Path, ids: set[str]) -> dict[str, tuple[str, ...]]:
+    """The articles the built graph says are about each of these registry entities (the sources'
+    links, as ``<article> schema:about <entity>``); none where graph/ has not been built."""
+    import pyoxigraph as ox
+
+    from . import storage
+    from .namespaces import SCHEMA, entity_iri
+
+    path = graph_dir / "asserted.ttl"
+    if not path.is_file():
+        return {}
+    wanted = {str(entity_iri(i)): i for i in ids}
+    about = ox.NamedNode(str(SCHEMA.about))
+    found: dict[str, set[str]] = {}
+    for triple in ox.parse(storage.read_graph_file(graph_dir, "asserted.ttl"), format=ox.RdfFormat.TURTLE):
+        if triple.predicate == about and triple.object.value in wanted and isinstance(triple.subject, ox.NamedNode):
+            found.setdefault(wanted[triple.object.value], set()).add(triple.subject.value)
+    return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
 # --- pure parts -------------------------------------------------------------------------------------
@@ -165,14 +197,58 @@ def check_type(our_type: str, classes: tuple[str, ...], types: dict[str, tuple[s
 _RANK = {FITS: 0, UNKNOWN: 1, DOES_NOT_FIT: 2}
 
 
+def sitelink(article: str) -> tuple[str, str] | None:
+    """(wiki id, title) of a Wikipedia article's address: ``https://en.wikipedia.org/wiki/Iran%E2%80%93Iraq_War``
+    -> ("enwiki", "Iran–Iraq War"); None for other addresses."""
+    m = re.match(r"https?://([a-z][a-z-]*)\.wikipedia\.org/wiki/(.+)$", article)
+    if m is None:
+        return None
+    return f"{m.group(1).replace('-', '_')}wiki", unquote(m.group(2)).replace("_", " ")
+
+
+def _label(entity: dict[str, Any], language: str, field: str) -> str:
+    value = entity.get(field, {}).get(language, {})
+    return str(value.get("value", "")) if isinstance(value, dict) else ""
+
+
+def _linked(entry: RegistryEntry, articles: tuple[str, ...], client: WikidataClient,
+            settings: LinkSettings) -> list[Candidate]:
+    """The items of the articles the sources link the entry's names to (by their sitelinks)."""
+    found: list[Candidate] = []
+    for article in articles:
+        link = sitelink(article)
+        if link is None:
+            continue
+        answer = client.by_sitelink(link[0], [link[1]], settings.language)
+        for qid, entity in sorted(answer.get("entities", {}).items()):
+            if not (isinstance(entity, dict) and qid.startswith("Q") and "missing" not in entity):
+                continue
+            classes = instance_of(entity)
+            found.append(Candidate(qid, _label(entity, settings.language, "labels"),
+                                   _label(entity, settings.language, "descriptions"), classes,
+                                   check_type(entry.type, classes, settings.types), article))
+    return found
+
+
 def propose(entries: Iterable[RegistryEntry], client: WikidataClient, settings: LinkSettings,
-            progress: Callable[[str], None] = lambda _: None, max_names: int = 3) -> list[Proposal]:
-    """Candidates for every entry without a QID. Makes network calls through ``client``."""
+            progress: Callable[[str], None] = lambda _: None, max_names: int = 3,
+            articles: Mapping[str, tuple[str, ...]] | None = None) -> list[Proposal]:
+    """Candidates for every entry without a QID. Makes network calls through ``client``.
+
+    ``articles`` (entry id -> addresses of the articles the sources link its names to, from the built
+    graph) come first: the item whose sitelink is that article is the strongest candidate there is,
+    and the search by name is made only for entries without one."""
     proposals = []
     for entry in entries:
         if entry.wikidata:
             continue
         progress(entry.id)
+        linked = _linked(entry, (articles or {}).get(entry.id, ()), client, settings)
+        if linked:
+            linked.sort(key=lambda c: (_RANK[c.type_check], c.qid))
+            proposals.append(Proposal(entry.id, entry.label, entry.type, tuple(c.linked_article or "" for c in linked),
+                                      tuple(linked)))
+            continue
         searched: list[str] = []
         hits: list[tuple[str, str, str]] = []
         for name in (entry.label, *entry.aliases)[:max_names]:
@@ -208,6 +284,8 @@ def proposals_yaml(proposals: list[Proposal], api_url: str) -> str:
         {"id": p.entity, "label": p.label, "type": p.type, "searched": list(p.searched),
          "candidates": [{"qid": c.qid, "label": c.label, "description": c.description,
                          "instance_of": list(c.instance_of), "type_check": c.type_check,
-                         "url": f"https://www.wikidata.org/wiki/{c.qid}"} for c in p.candidates]}
+                         "url": f"https://www.wikidata.org/wiki/{c.qid}",
+                         **({"evidence": f"a source links the name to the article {c.linked_article}, whose "
+                                         "item this is"} if c.linked_article else {})} for c in p.candidates]}
         for p in proposals]}
     return header + yaml.safe_dump(body, sort_keys=False, allow_unicode=True, width=110)
