@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 import yaml
@@ -52,6 +53,18 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / name, project / name)
     for stem, (fixture, options) in DOCUMENTS.items():
         r = _kg("add", str(IMPORT / fixture), "--stem", stem, *options, cwd=project)
+        assert r.returncode == 0, r.stderr
+    # The two formats no fixture file has: an article's wikitext in Special:Export XML, and Markdown.
+    wikitext = (IMPORT / "wikitext" / "Battle_of_Gazala.wiki").read_text(encoding="utf-8")
+    (project / "gazala.xml").write_text(
+        '<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" xml:lang="en"><siteinfo><sitename>Wikipedia'
+        "</sitename><base>https://en.wikipedia.org/wiki/Main_Page</base></siteinfo><page><title>Battle of Gazala"
+        f"</title><revision><id>1</id><text>{escape(wikitext)}</text></revision></page></mediawiki>", encoding="utf-8")
+    (project / "notes.md").write_text("# Notes on Mount Elba\n\nColonel Powell Clayton led the raid on 30 March "
+                                      "1864.\n\n## Sources\n\n* Official Records\n", encoding="utf-8")
+    for stem, path, options in (("gazala_export", "gazala.xml", ()), ("notes", "notes.md", ("--kind", "news",
+                                                                                         "--language", "en"))):
+        r = _kg("add", str(project / path), "--stem", stem, *options, cwd=project)
         assert r.returncode == 0, r.stderr
     r = _kg("build", cwd=project)
     assert r.returncode == 0, r.stderr
@@ -155,7 +168,7 @@ def test_a_pdf_keeps_the_page_of_every_character(imported: Path) -> None:
 def test_every_quote_of_the_imported_documents_is_found_at_its_offsets(imported: Path) -> None:
     ds = Dataset(default_union=True)
     ds.parse(imported / "graph" / "dataset.trig", format="trig")
-    texts = {stem: _text(imported, stem) for stem in DOCUMENTS}
+    texts = {stem: _text(imported, stem) for stem in (*DOCUMENTS, "gazala_export", "notes")}
     pages = [(int(str(s)), str(label)) for s, label in _annex(imported, "dmca")["pages"]]
     checked = paged = 0
     for target in set(ds.subjects(OA.hasSource, None)):
@@ -176,6 +189,8 @@ def test_every_quote_of_the_imported_documents_is_found_at_its_offsets(imported:
             assert str(page).split("–")[0] == first
             paged += 1
     assert checked > 100 and paged > 0
+    assert {stem for stem in texts if f"/source/{stem}" in " ".join(str(s) for s in ds.objects(None, OA.hasSource))} \
+        == set(texts)  # every format gave claims or mentions
 
 
 def test_the_graph_records_each_original(imported: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kg_builder.config import Settings
 from kg_builder.extract import DocumentExtraction, NameFact, extract_document, make_extractor
-from kg_builder.models import Document, DocumentMeta, Mention
+from kg_builder.models import Document, DocumentMeta, LinkHint, Mention
 from kg_builder.parse import parse_document
 from kg_builder.resolve import (
     ResolvedCorpus,
@@ -129,3 +129,36 @@ def test_two_named_events_of_the_place_and_time_leave_the_words_their_own(settin
     third = _article(settings, "Raid on Tobruk", "13 – 14 September 1942", "Tobruk, Libya", "c")
     ambiguous = resolve_entities([first, third, news], settings.registry)
     assert not any(c.doc_id == "n" and c.subject in ("battle-of-gazala", "raid-on-tobruk") for c in ambiguous.claims)
+
+
+def _linked(settings: Settings, text: str, doc_id: str, links: list[tuple[str, str]]) -> DocumentExtraction:
+    """A document whose words ``shown`` the source linked to the article ``title`` (as kg add keeps them)."""
+    hints = tuple(LinkHint(text.index(shown), text.index(shown) + len(shown), title) for shown, title in links)
+    doc = Document(doc_id, f"{doc_id}.txt", text, DocumentMeta(title="T", kind="encyclopedia", language="en",
+                                                               url=f"https://en.wikipedia.org/wiki/{doc_id}"),
+                   links=hints)
+    return extract_document(parse_document(doc), make_extractor(settings))
+
+
+def test_a_linked_name_is_the_article_it_links_to_in_its_document(settings: Settings) -> None:
+    """"[[Cuthbert Collingwood|Collingwood]]": the lone surname is the person of that article, in its own
+    document only, under the article's title; a curated name keeps its registry entry."""
+    linked = _linked(settings, "Collingwood took the lee line at Trafalgar. The fleet sailed from Cadiz.", "a",
+                     [("Collingwood", "Cuthbert Collingwood")])
+    unlinked = _extract(settings, "Collingwood Road runs past the harbour of the town.", "b")
+    corpus = resolve_entities([linked, unlinked], settings.registry)
+    person = next(e for e in corpus.entities if e.label == "Cuthbert Collingwood")
+    assert person.articles == ("https://en.wikipedia.org/wiki/Cuthbert_Collingwood",)
+    assert {m.key for m in corpus.mentions if m.doc_id == "a" and m.text == "Collingwood"} == {person.key}
+    assert person.key not in {m.key for m in corpus.mentions if m.doc_id == "b"}
+
+
+def test_a_link_never_moves_a_curated_name_off_its_registry_entry(settings: Settings) -> None:
+    """A link to an article of one of the entry's names is recorded; one to another article (the link
+    and the registry disagree) is left alone, and the name keeps its entry."""
+    reg = _registry_norms(settings.registry)["tehran"]
+    for title, articles in (("Tehran", ("https://en.wikipedia.org/wiki/Tehran",)), ("Tehran Province", ())):
+        x = _linked(settings, "The column marched on Tehran in the spring.", "c", [("Tehran", title)])
+        corpus = resolve_entities([x], settings.registry)
+        tehran = next(e for e in corpus.entities if e.key == reg)
+        assert tehran.curated and tehran.articles == articles, title

@@ -224,10 +224,15 @@ class _Link:
     article: str | None  # the article's address, where the document's own address gives the wiki's
 
 
-def _linked_articles(extractions: list[DocumentExtraction], mentions: list[Mention]) -> list[_Link]:
+_DISAMBIGUATOR = re.compile(r"\s*\([^()]*\)$")  # "Battle of X (1980)": the article title's disambiguation
+
+
+def _linked_articles(extractions: list[DocumentExtraction], mentions: list[Mention],
+                     reg_norm: dict[str, str]) -> list[_Link]:
     """Phase 0b, links: a name whose words the source linked to an article is, in that document, the
     name that the article's title gives ("Chamran" linked to "Mostafa Chamran"). A curated name keeps
-    its registry entry, and a name its document links to two articles is left alone."""
+    its registry entry (the article is recorded only if it is one of the entry's names), and a name its
+    document links to two articles is left alone."""
     titles: dict[tuple[str, str], set[str]] = defaultdict(set)
     types: dict[tuple[str, str], str] = {}
     base = {x.doc_id: x.article_base for x in extractions}
@@ -239,11 +244,15 @@ def _linked_articles(extractions: list[DocumentExtraction], mentions: list[Menti
             types.setdefault((m.doc_id, m.key), m.type)
     out = []
     for (doc, key), found in sorted(titles.items()):
-        if len(found) == 1:
-            title = next(iter(found))
-            tied = "~" + norm(title) if key.startswith("~") else key
-            where = base.get(doc)
-            out.append(_Link(doc, key, tied, title, types[(doc, key)], _article_iri(where, title) if where else None))
+        title = next(iter(found))
+        curated = not key.startswith("~")
+        # A curated name whose article is not one of its entry's names is left alone: the link and
+        # the registry disagree, and the registry is curated.
+        if len(found) != 1 or (curated and reg_norm.get(norm(_DISAMBIGUATOR.sub("", title))) != key):
+            continue
+        where = base.get(doc)
+        out.append(_Link(doc, key, key if curated else "~" + norm(title), title, types[(doc, key)],
+                         _article_iri(where, title) if where else None))
     return out
 
 
@@ -554,7 +563,7 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
     hints = [h for x in extractions for h in x.hints]
     facts = [f for x in extractions for f in x.names]
     claims = [c for x in extractions for c in x.claims]
-    links = _linked_articles(extractions, mentions)
+    links = _linked_articles(extractions, mentions, _registry_norms(registry))
     if links:
         ties = {(link.doc_id, link.key): link.tied for link in links if link.tied != link.key}
         mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
