@@ -201,6 +201,7 @@ class ClaimView:
     reader_url: str
     rule: Term | None
     comparisons: list[tuple[str, str, list[Term]]]  # (verdict, note, other claims)
+    page: str | None = None  # the page of the original (a PDF) the quote is on
 
 
 @dataclass(frozen=True)
@@ -598,9 +599,9 @@ class Catalogue:
         if not rows:
             return None
         row = rows[0]
-        r = self._select("""SELECT ?kind ?rule ?start ?end ?subject WHERE { ?c a ?kind ; kgo:subject ?subject ;
-                 oa:hasTarget/oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
-                 OPTIONAL { ?c kgo:extractionRule ?rule }
+        r = self._select("""SELECT ?kind ?rule ?start ?end ?subject ?page WHERE { ?c a ?kind ; kgo:subject ?subject ;
+                 oa:hasTarget ?t . ?t oa:hasSelector ?pos . ?pos oa:start ?start ; oa:end ?end .
+                 OPTIONAL { ?c kgo:extractionRule ?rule } OPTIONAL { ?t schema:pagination ?page }
                  FILTER(?kind IN (kgo:QuantityClaim, kgo:DateClaim, kgo:RelationClaim, kgo:TextClaim)) }""", c=node)
         kind = value_of(r[0]["kind"]).rsplit("#", 1)[-1] if r else "Claim"
         details = []
@@ -631,6 +632,7 @@ class Catalogue:
             start=start, end=end, reader_url=row.reader_url,
             rule=self.term(r[0]["rule"]) if r and r[0].get("rule") is not None else None,
             comparisons=sorted(comparisons, key=lambda c: (c[0], c[1])),
+            page=value_of(r[0]["page"]) if r and r[0].get("page") is not None else None,
         )
 
     def sources(self) -> list[tuple[Term, list[tuple[str, str]]]]:

@@ -206,6 +206,8 @@ def add(
                                                   "article unless this says otherwise).")] = None,
     stem: Annotated[str | None, typer.Option(help="The document's name in corpus/ (one document only).")] = None,
     language: Annotated[str | None, typer.Option(help="BCP 47 language tag, where the source states none.")] = None,
+    title: Annotated[str | None, typer.Option(help="A title for a document that states none (one document "
+                                                   "only; recorded as the cataloguer's).")] = None,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for a web address to answer.")] = 30.0,
     root: RootOption = None,
 ) -> None:
@@ -221,7 +223,7 @@ def add(
         raise typer.BadParameter("--kind must be encyclopedia or news")
     settings = _run(lambda: load_settings(root))
     for report in _run(lambda: add_documents(settings, paths, kind=kind, stem=stem, language=language,
-                                             timeout=timeout)):
+                                             timeout=timeout, title=title)):
         for path in report.written:
             out.print(f"wrote {path}", highlight=False)
         needed = [k for k in report.unfilled if k in ("title", "kind", "language")]

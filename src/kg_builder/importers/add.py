@@ -63,7 +63,7 @@ def _source(item: str, timeout: float) -> _Source:
 
 
 def add_documents(settings: Settings, items: list[str], kind: str | None = None, stem: str | None = None,
-                  language: str | None = None, timeout: float = 30.0) -> list[AddReport]:
+                  language: str | None = None, timeout: float = 30.0, title: str | None = None) -> list[AddReport]:
     """Import every document of ``items`` (files or web addresses; every page of an export) into the
     corpus. All are read and imported before anything is written, so a bad one writes nothing."""
     rules = load_wikitext_rules(settings.root)
@@ -71,11 +71,14 @@ def add_documents(settings: Settings, items: list[str], kind: str | None = None,
     for item in items:
         source = _source(item, timeout)
         todo.extend((source, imported) for imported in import_documents(source.data, source.where, rules, kind))
-    if stem is not None and len(todo) != 1:
-        raise InputError(f"--stem names one document, and these hold {len(todo)}", path=items[0])
+    for option, value in (("--stem", stem), ("--title", title)):
+        if value is not None and len(todo) != 1:
+            raise InputError(f"{option} names one document, and these hold {len(todo)}", path=items[0])
     reports = []
     for source, imported in todo:
-        fields = {**imported.fields, "language": imported.fields.get("language") or language,
+        # A title given on the command line is the cataloguer's, not the document's (title_supplied).
+        named = {"title": title, "title_supplied": True} if title else {}
+        fields = {**imported.fields, **named, "language": imported.fields.get("language") or language,
                   "url": imported.fields.get("url") or source.url,
                   "format": imported.format, "sha256": imported.sha256}
         name = stem or _stem(imported, Path(source.name))
