@@ -6,6 +6,7 @@ page. Bad input names the file and writes nothing."""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -251,6 +252,11 @@ def test_imported_articles_give_as_many_and_as_right_claims_as_hand_flattened(tm
                           ("r3_convoy_ons_5", "html/Convoy_ONS_5.html")):
         r = _kg("add", str(IMPORT / fixture), "--stem", stem, "--language", "en", cwd=project)
         assert r.returncode == 0, r.stderr
+    for stem in ("r1_battle_of_rolica", "r2_battle_of_mount_elba", "r3_convoy_ons_5"):
+        mine, hand = _text(project, stem), (FLATTENED / f"{stem}.txt").read_text(encoding="utf-8")
+        assert _infobox(mine) == _infobox(hand), stem  # the same lines a person wrote, from wikitext and HTML
+        if stem != "r3_convoy_ons_5":  # r3 was flattened by hand to its lead only
+            assert difflib.SequenceMatcher(None, mine, hand, autojunk=False).ratio() > 0.97, stem
     imported, by_hand = _eval(project / "corpus", project), _eval(FLATTENED, project)
     overall_i, overall_h = imported["overall"], by_hand["overall"]
     assert isinstance(overall_i, dict) and isinstance(overall_h, dict)
