@@ -94,3 +94,18 @@ def test_markdown_takes_its_title_from_the_first_heading(tmp_project: Path, run_
     assert text.startswith("= Notes on the Battle of Gazala =\n") and "== Sources ==" in text and "- Playfair" in text
     meta = yaml.safe_load((corpus / "notes_on_the_battle_of_gazala.meta.yaml").read_text(encoding="utf-8"))
     assert meta["format"] == "markdown" and meta["kind"] == "news"
+
+
+def test_a_broken_annex_stops_the_build_naming_it(tmp_project: Path, run_kg: RunKg) -> None:
+    """The annex (links and pages) must fit its document's text; a hand-edited one that does not is
+    named, and graph/ stays as it was."""
+    assert run_kg("add", str(FIXTURE), "--stem", "gazala", "--language", "en", cwd=tmp_project).returncode == 0
+    annex = tmp_project / "corpus" / "gazala.annex.json"
+    graph = {p.name: p.read_bytes() for p in (tmp_project / "graph").iterdir()}
+    for broken, message in (('{"links": [[5, 999999, "Tobruk"]], "pages": []}', "link 1 is not"),
+                            ('{"links": [], "pages": [[10, "2"], [0, "1"]]}', "page 2 is not"),
+                            ("{not json", "not readable JSON")):
+        annex.write_text(broken, encoding="utf-8")
+        r = run_kg("build", cwd=tmp_project)
+        assert r.returncode == 3 and "gazala.annex.json" in r.stderr and message in r.stderr, r.stderr
+        assert {p.name: p.read_bytes() for p in (tmp_project / "graph").iterdir()} == graph
