@@ -230,7 +230,8 @@ def _meta(tree: LexborHTMLParser, title: str) -> dict[str, Any]:
     ld = _json_ld(tree)
     canonical = tree.css_first('link[rel="canonical"]')
     # The licence: the head's link, else the footer's (pages saved without their head links).
-    licence = tree.css_first('link[rel="license"]') or tree.css_first('#footer-info-copyright a[href*="creativecommons"]')
+    licence = (tree.css_first('link[rel="license"]')
+               or tree.css_first('#footer-info-copyright a[href*="creativecommons"]'))
     html = tree.css_first("html")
     scripts = " ".join(s.text() for s in tree.css("script") if "wgRevisionId" in s.text())
     revision = re.search(r'"wgRevisionId"\s*:\s*(\d+)', scripts)
