@@ -109,3 +109,16 @@ def test_a_broken_annex_stops_the_build_naming_it(tmp_project: Path, run_kg: Run
         r = run_kg("build", cwd=tmp_project)
         assert r.returncode == 3 and "gazala.annex.json" in r.stderr and message in r.stderr, r.stderr
         assert {p.name: p.read_bytes() for p in (tmp_project / "graph").iterdir()} == graph
+
+
+def test_an_export_whose_pages_would_share_a_name_writes_nothing(tmp_project: Path, run_kg: RunKg) -> None:
+    page = escape(FIXTURE.read_text(encoding="utf-8"))
+    two = _export(FIXTURE.read_text(encoding="utf-8"), "Battle of Gazala").replace(
+        "</page>", f"</page><page><title>Battle of  Gazala</title><revision><text>{page}</text></revision></page>")
+    export = tmp_project / "two.xml"
+    export.write_text(two, encoding="utf-8")
+    corpus = tmp_project / "corpus"
+    before = sorted(p.name for p in corpus.rglob("*"))
+    r = run_kg("add", str(export), cwd=tmp_project)
+    assert r.returncode != 0 and "two documents would be named 'battle_of_gazala'" in r.stderr, r.stderr
+    assert sorted(p.name for p in corpus.rglob("*")) == before

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "SIDECAR_SUFFIX",
     "annex_json",
+    "check_imported_names",
     "draft_sidecar",
     "list_corpus",
     "read_corpus",
@@ -521,28 +522,40 @@ def read_saved_queries(queries_dir: Path) -> list[SavedQuery]:
 ORIGINALS = "originals"
 
 
+def _imported_paths(corpus_dir: Path, stem: str, original_name: str) -> tuple[Path, Path, Path, Path]:
+    """The document, sidecar, original and annex files of an imported document named ``stem``."""
+    suffix = Path(original_name).suffix or ".orig"
+    return (corpus_dir / f"{stem}.txt", corpus_dir / f"{stem}{SIDECAR_SUFFIX}",
+            corpus_dir / ORIGINALS / f"{stem}{suffix}", corpus_dir / f"{stem}{ANNEX_SUFFIX}")
+
+
+def check_imported_names(corpus_dir: Path, stem: str, original_name: str) -> None:
+    """StorageError unless ``stem`` is a good document name whose files do not exist yet (checked for
+    every document of an import before any is written)."""
+    if not re.fullmatch(r"[\w.-]+", stem) or stem.startswith("."):
+        raise StorageError(f"the document name {stem!r} may hold only letters, digits, '.', '-' and '_'",
+                           path=corpus_dir / stem)
+    for target in _imported_paths(corpus_dir, stem, original_name):
+        if target.exists():
+            raise StorageError("a file of this name exists already; nothing was written", path=target,
+                               hint="choose another name with --stem")
+
+
 def write_imported(corpus_dir: Path, stem: str, text: str, sidecar: dict[str, Any], original: bytes,
                    original_name: str, annex: bytes | None = None) -> list[Path]:
     """Write an imported document, its sidecar and its original (``corpus/originals/``), never over an
     existing file: every file is written to a temporary name first, and all are moved in only when
     none of the targets exists (StorageError naming the first that does)."""
-    if not re.fullmatch(r"[\w.-]+", stem) or stem.startswith("."):
-        raise StorageError(f"the document name {stem!r} may hold only letters, digits, '.', '-' and '_'",
-                           path=corpus_dir / stem)
+    check_imported_names(corpus_dir, stem, original_name)
     originals = corpus_dir / ORIGINALS
     originals.mkdir(parents=True, exist_ok=True)
-    suffix = Path(original_name).suffix or ".orig"
-    targets = {corpus_dir / f"{stem}.txt": text.encode("utf-8"),
-               corpus_dir / f"{stem}{SIDECAR_SUFFIX}": yaml.safe_dump(
-                   {**sidecar, "original": f"{ORIGINALS}/{stem}{suffix}"}, sort_keys=False,
-                   allow_unicode=True).encode("utf-8"),
-               originals / f"{stem}{suffix}": original}
+    text_path, sidecar_path, original_path, annex_path = _imported_paths(corpus_dir, stem, original_name)
+    targets = {text_path: text.encode("utf-8"),
+               sidecar_path: yaml.safe_dump({**sidecar, "original": f"{ORIGINALS}/{original_path.name}"},
+                                            sort_keys=False, allow_unicode=True).encode("utf-8"),
+               original_path: original}
     if annex is not None:
-        targets[corpus_dir / f"{stem}{ANNEX_SUFFIX}"] = annex
-    for target in targets:
-        if target.exists():
-            raise StorageError("a file of this name exists already; nothing was written", path=target,
-                               hint="choose another name with --stem")
+        targets[annex_path] = annex
     temps: list[tuple[Path, Path]] = []
     linked: list[Path] = []
     try:

@@ -74,14 +74,19 @@ def add_documents(settings: Settings, items: list[str], kind: str | None = None,
     for option, value in (("--stem", stem), ("--title", title)):
         if value is not None and len(todo) != 1:
             raise InputError(f"{option} names one document, and these hold {len(todo)}", path=items[0])
+    names = [stem or _stem(imported, Path(source.name)) for source, imported in todo]
+    for name, (source, _) in zip(names, todo, strict=True):  # every name checked before anything is written
+        if names.count(name) > 1:
+            raise InputError(f"two documents would be named {name!r}; import them one by one with --stem",
+                             path=source.where)
+        storage.check_imported_names(settings.corpus_dir, name, source.name)
     reports = []
-    for source, imported in todo:
+    for name, (source, imported) in zip(names, todo, strict=True):
         # A title given on the command line is the cataloguer's, not the document's (title_supplied).
         named = {"title": title, "title_supplied": True} if title else {}
         fields = {**imported.fields, **named, "language": imported.fields.get("language") or language,
                   "url": imported.fields.get("url") or source.url,
                   "format": imported.format, "sha256": imported.sha256}
-        name = stem or _stem(imported, Path(source.name))
         annex = storage.annex_json(imported.links, imported.pages) if imported.links or imported.pages else None
         written = storage.write_imported(settings.corpus_dir, name, imported.text, fields, source.data, source.name,
                                          annex)
