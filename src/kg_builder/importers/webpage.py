@@ -47,9 +47,7 @@ def _layout(body: Any) -> list[str]:
         elif tag == "list":
             chunk += [f"- {_words(item)}" for item in element.iter("item") if _words(item)]
             chunk.append("")
-        elif tag in ("p", "quote", "lb"):
-            chunk += [_words(element), ""]
-        elif tag not in ("table", "graphic", "figure"):
+        elif tag not in ("table", "graphic", "figure"):  # paragraphs and quotations, each its own
             chunk += [_words(element), ""]
     return clean_lines("\n".join(chunk))
 
