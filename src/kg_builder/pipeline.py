@@ -16,13 +16,14 @@ from pathlib import Path
 from rdflib import Graph
 
 from . import storage
+from .cache import CACHE_DIR, ExtractionCache, fingerprint
 from .config import Settings
 from .conflicts import judge_claims
 from .errors import ConfigError, StorageError, ValidationError
-from .extract import DocumentExtraction, extract_document, make_extractor
+from .executor import extract_all
+from .extract import DocumentExtraction
 from .models import BuildReport, Claim, Comparison, Document, Mention, Quantity
 from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ONTOLOGY, source_graph
-from .parse import parse_document
 from .reason import apply_owl_rl, reasoning_input
 from .resolve import ResolvedCorpus, resolve_entities
 from .serialize import merge, to_trig, to_turtle, turtle_and_count
@@ -48,6 +49,7 @@ class BuildResult:
     files: dict[str, bytes]
     report: BuildReport
     extractions: list[DocumentExtraction] = field(default_factory=list)
+    cache: tuple[int, int, tuple[str, ...]] | None = None  # extraction cache hits, misses, entries found broken
 
 
 class _Timer:
@@ -162,19 +164,18 @@ def _validate(settings: Settings, graphs: list[Graph], inferred: Graph) -> None:
         )
 
 
+Extract = Callable[[list[Document]], list[DocumentExtraction]]
+
+
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
-                progress: Progress = _silent, validate: bool = True) -> BuildResult:
-    """Build every graph from documents already read. Pure apart from the clock."""
+                progress: Progress = _silent, validate: bool = True, extract: Extract | None = None) -> BuildResult:
+    """Build every graph from documents already read. Pure apart from the clock, and ``extract``, the
+    per-document stage (by default in this process; run_build may give one with a cache and a pool,
+    which gives the same extractions)."""
     timer = _Timer()
     documents, copies = find_duplicates(documents)
     with timer.stage("extract"):
-        extractor = make_extractor(settings)
-        # Short titles end in a full stop that ends no sentence ("Brig. Gen. X"): the lexicon lists them.
-        short = tuple(str(k) for k in settings.lexicon.get("title_abbreviations") or {} if str(k).endswith("."))
-        extractions = []
-        for doc in documents:
-            progress("extract", doc.doc_id)
-            extractions.append(extract_document(parse_document(doc, short), extractor))
+        extractions = (extract or (lambda docs: extract_all(settings, docs, progress=progress)))(documents)
     with timer.stage("resolve"):
         progress("resolve", None)
         corpus = resolve_entities(extractions, settings.registry)
@@ -217,13 +218,21 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
 
 
 def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = storage.DEFAULT_MAX_BYTES,
-              progress: Progress = _silent, write: bool = True) -> BuildResult:
-    """Read the corpus, build, and (unless ``write`` is false) replace graph/ atomically."""
+              progress: Progress = _silent, write: bool = True, jobs: int = 1, use_cache: bool = True) -> BuildResult:
+    """Read the corpus, build, and (unless ``write`` is false) replace graph/ atomically. Each
+    document's extraction is taken from ``.kg-cache/`` where it holds one (unless ``use_cache`` is
+    false), and computed in ``jobs`` processes otherwise."""
     t0 = time.perf_counter()
     progress("read", None)
     documents = storage.read_corpus(settings.corpus_dir, max_bytes)
+    cache = ExtractionCache(settings.root / CACHE_DIR, fingerprint(settings.ontology_dir)) if use_cache else None
     read_seconds = time.perf_counter() - t0
-    result = build_graph(settings, documents, reasoner=reasoner, progress=progress)
+    result = build_graph(settings, documents, reasoner=reasoner, progress=progress,
+                         extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress))
+    if cache is not None:
+        result.cache = (cache.hits, cache.misses, tuple(cache.broken))
+        if write:
+            cache.prune()
     if write:
         t1 = time.perf_counter()
         progress("write", None)

@@ -1,0 +1,91 @@
+"""Incremental and parallel builds through the real command: each document's extraction is kept in
+.kg-cache/ and reused while the document, the rules and the code are the same; a warm build, a cold
+one (--no-cache) and one in several processes (--jobs) give byte-identical graph/ files; a broken
+cache entry is detected, rebuilt and never trusted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, RunKg
+
+
+def _graph(project: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((project / "graph").iterdir()) if p.is_file()}
+
+
+def _entries(project: Path) -> list[Path]:
+    return sorted((project / ".kg-cache").rglob("*.pickle"))
+
+
+def test_a_warm_build_reuses_every_extraction_and_gives_the_same_files(tmp_project: Path, run_kg: RunKg) -> None:
+    cold = run_kg("build", cwd=tmp_project)
+    assert cold.returncode == 0, cold.stderr
+    assert _row(cold.stdout, "documents from .kg-cache/") == "0"
+    files = _graph(tmp_project)
+    assert len(_entries(tmp_project)) == 3  # one entry per document of the seed corpus
+    warm = run_kg("build", cwd=tmp_project)
+    assert warm.returncode == 0, warm.stderr
+    assert _row(warm.stdout, "documents from .kg-cache/") == "3"
+    assert _graph(tmp_project) == files
+    again = run_kg("build", "--no-cache", cwd=tmp_project)
+    assert again.returncode == 0 and "documents from .kg-cache/" not in again.stdout
+    assert _graph(tmp_project) == files
+
+
+def _row(table: str, what: str) -> str:
+    line = next(line for line in table.splitlines() if what in line)
+    return line.split("│")[-2].strip()
+
+
+def test_a_changed_document_or_rule_is_extracted_again(tmp_project: Path, run_kg: RunKg) -> None:
+    assert run_kg("build", cwd=tmp_project).returncode == 0
+    doc = tmp_project / "corpus" / "002_f0947ec770c9bed6.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nThe city was rebuilt in the years after the war.\n",
+                   encoding="utf-8")
+    one = run_kg("build", cwd=tmp_project)
+    assert one.returncode == 0 and _row(one.stdout, "documents from .kg-cache/") == "2", one.stdout
+    lexicon = tmp_project / "ontology" / "extraction.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n# a changed rule file\n", encoding="utf-8")
+    rules = run_kg("build", cwd=tmp_project)
+    assert rules.returncode == 0 and _row(rules.stdout, "documents from .kg-cache/") == "0", rules.stdout
+    assert len(_entries(tmp_project)) == 3  # the entries of older rules are removed
+
+
+def test_a_broken_entry_is_rebuilt_never_trusted(tmp_project: Path, run_kg: RunKg) -> None:
+    assert run_kg("build", cwd=tmp_project).returncode == 0
+    files = _graph(tmp_project)
+    truncated, flipped, foreign = _entries(tmp_project)
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    data = bytearray(flipped.read_bytes())
+    data[-20] ^= 0xFF
+    flipped.write_bytes(bytes(data))
+    foreign.write_bytes(b"not an entry at all")
+    r = run_kg("build", cwd=tmp_project)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("a broken cache entry, rebuilt") == 3, r.stderr
+    assert _row(r.stdout, "documents from .kg-cache/") == "0"
+    assert _graph(tmp_project) == files
+    healed = run_kg("build", cwd=tmp_project)
+    assert "broken cache entry" not in healed.stderr and _row(healed.stdout, "documents from .kg-cache/") == "3"
+
+
+def test_several_processes_give_the_same_graph_as_one(tmp_path: Path, run_kg: RunKg) -> None:
+    """Enough documents for a pool (the seeds and both development sets): --jobs 2 builds the same files
+    as --jobs 1, cold and warm."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES.parent.parent / "ontology", project / "ontology")
+    shutil.copytree(FIXTURES.parent.parent / "corpus", project / "corpus")
+    for folder in ("devset", "owndev"):
+        for path in (FIXTURES / folder).iterdir():
+            if path.suffix in (".txt", ".yaml") and not path.name.startswith("gold"):
+                shutil.copy(path, project / "corpus" / path.name)
+    serial = run_kg("build", "--jobs", "1", "--no-cache", cwd=project, timeout=600)
+    assert serial.returncode == 0, serial.stderr
+    files = _graph(project)
+    pooled = run_kg("build", "--jobs", "2", cwd=project, timeout=600)
+    assert pooled.returncode == 0, pooled.stderr
+    assert "in 2 processes" in pooled.stderr and _graph(project) == files
+    warm = run_kg("build", "--jobs", "2", cwd=project, timeout=600)
+    assert warm.returncode == 0 and _graph(project) == files
