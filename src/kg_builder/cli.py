@@ -103,6 +103,9 @@ def build(
                                                   "small corpora run in one).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every document again, without "
                                                               ".kg-cache/ (a cold build).")] = False,
+    validator: Annotated[str, typer.Option(help="SHACL validator: auto (pySHACL, the reference, below 100,000 "
+                                                "triples; the Rust engine of `shacl` above), pyshacl or "
+                                                "shacl.")] = "auto",
 ) -> None:
     """Build graph/ from the documents in corpus/.
 
@@ -113,9 +116,12 @@ def build(
     """
     from .executor import default_jobs
     from .pipeline import GRAPH_FILES, run_build
+    from .validate import VALIDATORS
 
     if jobs is not None and jobs < 1:
         raise typer.BadParameter("--jobs must be 1 or more")
+    if validator not in VALIDATORS:
+        raise typer.BadParameter(f"--validator must be one of {', '.join(VALIDATORS)}")
 
     settings = _run(lambda: load_settings(root))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
@@ -128,7 +134,8 @@ def build(
                 err.print(f"{stage} {item or ''}".strip(), highlight=False)
 
         result = _run(lambda: run_build(settings, reasoner=reasoner, max_bytes=max_bytes, progress=show,
-                                        write=not check, jobs=jobs or default_jobs(), use_cache=not no_cache))
+                                        write=not check, jobs=jobs or default_jobs(), use_cache=not no_cache,
+                                        validator=validator))
     for broken in result.cache[2] if result.cache else ():
         err.print(f"warning: {broken}: a broken cache entry, rebuilt", style="yellow", highlight=False, markup=False)
     for warning in result.report.warnings:

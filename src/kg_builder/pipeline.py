@@ -28,7 +28,7 @@ from .reason import apply_owl_rl, reasoning_input
 from .resolve import ResolvedCorpus, resolve_entities
 from .serialize import merge, to_trig, to_turtle, turtle_and_count
 from .to_rdf import analysis_graph, entities_graph, new_graph, source_graph_for
-from .validate import check_shapes
+from .validate import check_shapes, choose_validator
 
 __all__ = ["GRAPH_FILES", "BuildResult", "Progress", "build_graph", "find_duplicates", "run_build"]
 
@@ -151,11 +151,15 @@ def _data_graphs(corpus: ResolvedCorpus, documents: list[Document], comparisons:
     return graphs
 
 
-def _validate(settings: Settings, graphs: list[Graph], inferred: Graph) -> None:
+def _validate(settings: Settings, graphs: list[Graph], inferred: Graph, validator: str,
+              progress: Progress) -> None:
     """SHACL validation of the data graphs with what reasoning added; ValidationError when it fails."""
     shapes = _turtle_file(settings.shapes_file, Graph())
     # The ontology is left out: the inferred graph already holds every superclass the shapes target.
-    report = check_shapes(merge([*graphs, inferred]), shapes)
+    data = merge([*graphs, inferred])
+    chosen = choose_validator(validator, len(data), shapes, str(settings.shapes_file))
+    progress("validate", f"with {chosen}")
+    report = check_shapes(data, shapes, chosen)
     if not report.conforms:
         raise ValidationError(
             f"the built graph breaks {report.violations} SHACL constraint(s):\n{report.text}",
@@ -168,7 +172,8 @@ Extract = Callable[[list[Document]], list[DocumentExtraction]]
 
 
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
-                progress: Progress = _silent, validate: bool = True, extract: Extract | None = None) -> BuildResult:
+                progress: Progress = _silent, validate: bool = True, extract: Extract | None = None,
+                validator: str = "auto") -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock, and ``extract``, the
     per-document stage (by default in this process; run_build may give one with a cache and a pool,
     which gives the same extractions)."""
@@ -194,8 +199,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
             inferred.add(t)
     if validate:
         with timer.stage("validate"):
-            progress("validate", None)
-            _validate(settings, graphs[1:], inferred)
+            _validate(settings, graphs[1:], inferred, validator, progress)
     with timer.stage("serialise"):
         progress("serialise", None)
         asserted_ttl, asserted_count = turtle_and_count(graphs)
@@ -218,7 +222,8 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
 
 
 def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = storage.DEFAULT_MAX_BYTES,
-              progress: Progress = _silent, write: bool = True, jobs: int = 1, use_cache: bool = True) -> BuildResult:
+              progress: Progress = _silent, write: bool = True, jobs: int = 1, use_cache: bool = True,
+              validator: str = "auto") -> BuildResult:
     """Read the corpus, build, and (unless ``write`` is false) replace graph/ atomically. Each
     document's extraction is taken from ``.kg-cache/`` where it holds one (unless ``use_cache`` is
     false), and computed in ``jobs`` processes otherwise."""
@@ -227,7 +232,7 @@ def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = s
     documents = storage.read_corpus(settings.corpus_dir, max_bytes)
     cache = ExtractionCache(settings.root / CACHE_DIR, fingerprint(settings.ontology_dir)) if use_cache else None
     read_seconds = time.perf_counter() - t0
-    result = build_graph(settings, documents, reasoner=reasoner, progress=progress,
+    result = build_graph(settings, documents, reasoner=reasoner, progress=progress, validator=validator,
                          extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress))
     if cache is not None:
         result.cache = (cache.hits, cache.misses, tuple(cache.broken))
