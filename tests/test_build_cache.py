@@ -5,7 +5,12 @@ cache entry is detected, rebuilt and never trusted."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from conftest import FIXTURES, RunKg
@@ -71,9 +76,8 @@ def test_a_broken_entry_is_rebuilt_never_trusted(tmp_project: Path, run_kg: RunK
     assert "broken cache entry" not in healed.stderr and _row(healed.stdout, "documents from .kg-cache/") == "3"
 
 
-def test_several_processes_give_the_same_graph_as_one(tmp_path: Path, run_kg: RunKg) -> None:
-    """Enough documents for a pool (the seeds and both development sets): --jobs 2 builds the same files
-    as --jobs 1, cold and warm."""
+def _many_documents(tmp_path: Path) -> Path:
+    """A project with enough documents for a pool: the seeds and both development sets (19)."""
     project = tmp_path / "project"
     shutil.copytree(FIXTURES.parent.parent / "ontology", project / "ontology")
     shutil.copytree(FIXTURES.parent.parent / "corpus", project / "corpus")
@@ -81,6 +85,13 @@ def test_several_processes_give_the_same_graph_as_one(tmp_path: Path, run_kg: Ru
         for path in (FIXTURES / folder).iterdir():
             if path.suffix in (".txt", ".yaml") and not path.name.startswith("gold"):
                 shutil.copy(path, project / "corpus" / path.name)
+    return project
+
+
+def test_several_processes_give_the_same_graph_as_one(tmp_path: Path, run_kg: RunKg) -> None:
+    """Enough documents for a pool (the seeds and both development sets): --jobs 2 builds the same files
+    as --jobs 1, cold and warm."""
+    project = _many_documents(tmp_path)
     serial = run_kg("build", "--jobs", "1", "--no-cache", cwd=project, timeout=600)
     assert serial.returncode == 0, serial.stderr
     files = _graph(project)
@@ -89,3 +100,26 @@ def test_several_processes_give_the_same_graph_as_one(tmp_path: Path, run_kg: Ru
     assert "in 2 processes" in pooled.stderr and _graph(project) == files
     warm = run_kg("build", "--jobs", "2", cwd=project, timeout=600)
     assert warm.returncode == 0 and _graph(project) == files
+
+
+def test_a_worker_that_dies_fails_the_build_clearly_and_leaves_graph_alone(tmp_path: Path) -> None:
+    """A worker of the pool killed mid-build (as the kernel's OOM killer would): a clear message, a
+    non-zero exit, graph/ untouched."""
+    project = _many_documents(tmp_path)
+    assert subprocess.run([sys.executable, "-m", "kg_builder", "build", "--jobs", "1"], cwd=project,
+                          capture_output=True, timeout=600).returncode == 0
+    before = _graph(project)
+    build = subprocess.Popen([sys.executable, "-m", "kg_builder", "build", "--jobs", "2", "--no-cache"], cwd=project,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed = False
+    deadline = time.monotonic() + 120
+    while not killed and build.poll() is None and time.monotonic() < deadline:
+        children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
+        if children:
+            os.kill(int(children[0]), signal.SIGKILL)
+            killed = True
+        time.sleep(0.02)
+    _, err = build.communicate(timeout=300)
+    assert killed, "the build started no worker"
+    assert build.returncode != 0 and "a worker process of the build died" in err, err
+    assert _graph(project) == before
