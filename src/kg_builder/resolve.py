@@ -548,6 +548,30 @@ def _rewrite(entity_of: Callable[[str], str | None], mentions: list[Mention], cl
     return out_mentions, out_claims, out_facts
 
 
+def _tie_links(links: list[_Link], mentions: list[Mention], claims: list[Claim], hints: list[EntityHint],
+               facts: list[NameFact]) -> tuple[list[Mention], list[Claim], list[EntityHint], list[NameFact]]:
+    """Phase 0b applied: linked names rewritten to their articles' keys in their documents, and each
+    article's title given as the name its entity goes by (see _Names.label)."""
+    if not links:
+        return mentions, claims, hints, facts
+    ties = {(link.doc_id, link.key): link.tied for link in links if link.tied != link.key}
+    mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
+    return mentions, claims, [*hints, *(EntityHint(link.doc_id, link.tied, link.title, link.type, _LINKED)
+                                        for link in links)], facts
+
+
+def _root_entity(root: str, groups: _Groups, reg: dict[str, RegistryEntry], entity_key: dict[str, str],
+                 names: _Names, types: dict[str, Counter[str]], links: list[_Link]) -> Entity:
+    """The entity of one group, with the articles the sources link its names to."""
+    ident = groups.curated[root]
+    entry = reg[ident] if ident else None
+    type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
+    relations = _curated_relations(entry, groups, entity_key) if entry else []
+    entity = _geonames(_entity(root, entry, entity_key[root], names, type_, relations))
+    return replace(entity, articles=tuple(sorted(
+        {link.article for link in links if link.article and groups.find(link.tied) == root})))
+
+
 def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) -> ResolvedCorpus:
     """Merge the names of all documents into entities; rewrite mentions and claims to entity keys.
 
@@ -564,11 +588,7 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
     facts = [f for x in extractions for f in x.names]
     claims = [c for x in extractions for c in x.claims]
     links = _linked_articles(extractions, mentions, _registry_norms(registry))
-    if links:
-        ties = {(link.doc_id, link.key): link.tied for link in links if link.tied != link.key}
-        mentions, claims, hints, facts = _tie_in_documents(ties, mentions, claims, hints, facts)
-        # The article's title is the name the entity goes by (see _Names.label).
-        hints += [EntityHint(link.doc_id, link.tied, link.title, link.type, _LINKED) for link in links]
+    mentions, claims, hints, facts = _tie_links(links, mentions, claims, hints, facts)
 
     keys = _all_keys(mentions, hints, claims)
     for k in sorted(keys):
@@ -602,15 +622,7 @@ def resolve_entities(extractions: list[DocumentExtraction], registry: Registry) 
 
     roots = sorted(referenced)
     entity_key = _entity_keys(roots, groups, reg, names, members)
-    entities: list[Entity] = []
-    for root in roots:
-        ident = groups.curated[root]
-        entry = reg[ident] if ident else None
-        type_ = entry.type if entry else _most_specific(types.get(root, Counter()))
-        relations = _curated_relations(entry, groups, entity_key) if entry else []
-        entity = _geonames(_entity(root, entry, entity_key[root], names, type_, relations))
-        entities.append(replace(entity, articles=tuple(sorted({
-            link.article for link in links if link.article and groups.find(link.tied) == root}))))
+    entities = [_root_entity(root, groups, reg, entity_key, names, types, links) for root in roots]
 
     def entity_of(raw: str) -> str | None:
         return entity_key.get(groups.find(raw))
