@@ -290,8 +290,12 @@ def read_wikipedia_html(data: bytes, name: str, rules: WikitextRules) -> Wikiped
     fields = _meta(tree, title)
     renderer = _Renderer(rules, _host(tree, fields.get("url")))
     html = rules.html
-    infobox = _infobox(renderer, content.css_first(html["infobox"]))
-    _drop(content, [html["infobox"], *(html.get("dropped") or ())])
+    table = content.css_first(html["infobox"])
+    dropped = [str(d) for d in html.get("dropped") or ()]
+    if table is not None:  # what is no text inside it too (coordinates, references), but not its own tables
+        _drop(table, [d for d in dropped if d not in ("table", html["infobox"], ".infobox")])
+    infobox = _infobox(renderer, table)
+    _drop(content, [html["infobox"], *dropped])
     text, links = unmark(corpus_text(title, infobox, _body(renderer, content)))
     if len(text) - len(title) < 200 and not infobox:
         raise InputError("the article page holds no text", path=name)
