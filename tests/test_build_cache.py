@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from conftest import FIXTURES, RunKg
+from server import free_port
 
 
 def _graph(project: Path) -> dict[str, bytes]:
@@ -123,3 +124,26 @@ def test_a_worker_that_dies_fails_the_build_clearly_and_leaves_graph_alone(tmp_p
     assert killed, "the build started no worker"
     assert build.returncode != 0 and "a worker process of the build died" in err, err
     assert _graph(project) == before
+
+
+def test_a_dask_cluster_builds_the_same_graph_as_one_process(tmp_path: Path, run_kg: RunKg) -> None:
+    """The per-document stages on a real Dask cluster (distributed.LocalCluster, two worker processes on
+    loopback) give byte-identical files; a scheduler that cannot be reached fails clearly, graph/ untouched."""
+    from distributed import LocalCluster
+
+    project = _many_documents(tmp_path)
+    serial = run_kg("build", "--jobs", "1", "--no-cache", cwd=project, timeout=600)
+    assert serial.returncode == 0, serial.stderr
+    files = _graph(project)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        built = run_kg("build", "--no-cache", "--executor", "dask", "--scheduler", address, cwd=project, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert "on the Dask cluster at" in built.stderr and _graph(project) == files
+    (project / "corpus" / "002_f0947ec770c9bed6.txt").write_text("A changed text of the Press TV article.\n",
+                                                                 encoding="utf-8")
+    unreachable = run_kg("build", "--no-cache", "--executor", "dask", "--scheduler",
+                         f"tcp://127.0.0.1:{free_port()}", cwd=project, timeout=120)
+    assert unreachable.returncode == 9 and "cannot reach the Dask scheduler" in unreachable.stderr, unreachable.stderr
+    assert _graph(project) == files

@@ -103,6 +103,10 @@ def build(
                                                   "small corpora run in one).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Extract every document again, without "
                                                               ".kg-cache/ (a cold build).")] = False,
+    executor: Annotated[str, typer.Option(help="Where the per-document stages run: local (this machine's "
+                                               "processes) or dask (the cluster of --scheduler).")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="The Dask scheduler's address, tcp://HOST:8786 "
+                                                       "(with --executor dask).")] = None,
     validator: Annotated[str, typer.Option(help="SHACL validator: auto (pySHACL, the reference, below 100,000 "
                                                 "triples; the Rust engine of `shacl` above), pyshacl or "
                                                 "shacl.")] = "auto",
@@ -122,6 +126,8 @@ def build(
         raise typer.BadParameter("--jobs must be 1 or more")
     if validator not in VALIDATORS:
         raise typer.BadParameter(f"--validator must be one of {', '.join(VALIDATORS)}")
+    if executor not in ("local", "dask") or (executor == "dask") != (scheduler is not None):
+        raise typer.BadParameter("--executor is local or dask, and dask needs --scheduler tcp://HOST:8786")
 
     settings = _run(lambda: load_settings(root))
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
@@ -135,7 +141,7 @@ def build(
 
         result = _run(lambda: run_build(settings, reasoner=reasoner, max_bytes=max_bytes, progress=show,
                                         write=not check, jobs=jobs or default_jobs(), use_cache=not no_cache,
-                                        validator=validator))
+                                        validator=validator, scheduler=scheduler))
     for broken in result.cache[2] if result.cache else ():
         err.print(f"warning: {broken}: a broken cache entry, rebuilt", style="yellow", highlight=False, markup=False)
     for warning in result.report.warnings:

@@ -223,17 +223,18 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
 
 def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = storage.DEFAULT_MAX_BYTES,
               progress: Progress = _silent, write: bool = True, jobs: int = 1, use_cache: bool = True,
-              validator: str = "auto") -> BuildResult:
+              validator: str = "auto", scheduler: str | None = None) -> BuildResult:
     """Read the corpus, build, and (unless ``write`` is false) replace graph/ atomically. Each
     document's extraction is taken from ``.kg-cache/`` where it holds one (unless ``use_cache`` is
-    false), and computed in ``jobs`` processes otherwise."""
+    false), and computed in ``jobs`` processes (or on the Dask cluster of ``scheduler``) otherwise."""
     t0 = time.perf_counter()
     progress("read", None)
     documents = storage.read_corpus(settings.corpus_dir, max_bytes)
     cache = ExtractionCache(settings.root / CACHE_DIR, fingerprint(settings.ontology_dir)) if use_cache else None
     read_seconds = time.perf_counter() - t0
     result = build_graph(settings, documents, reasoner=reasoner, progress=progress, validator=validator,
-                         extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress))
+                         extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress,
+                                                          scheduler=scheduler))
     if cache is not None:
         result.cache = (cache.hits, cache.misses, tuple(cache.broken))
         if write:
