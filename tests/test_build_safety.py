@@ -423,7 +423,8 @@ def test_every_error_class_has_the_exit_code_the_readme_documents() -> None:
     assert len(classes) == len(errors.__all__)
     assert {c.exit_code for c in classes} <= documented, {c.__name__: c.exit_code for c in classes}
     expected = {"ConfigError": 2, "OptionError": 2, "InputError": 3, "SidecarError": 3, "InfoboxError": 3,
-                "ValidationError": 4, "StorageError": 5, "QueryError": 7, "NotFound": 8, "NetworkError": 9}
+                "ValidationError": 4, "StorageError": 5, "QueryError": 7, "NotFound": 8, "NetworkError": 9,
+                "WorkerError": 10}
     assert {name: getattr(errors, name).exit_code for name in expected} == expected
 
 

@@ -8,7 +8,8 @@
     │   └── InfoboxError
     ├── ValidationError          exit 4   (500)  the built graph breaks a SHACL shape
     ├── StorageError             exit 5   (500)  graph/ could not be read or written
-    ├── NetworkError             exit 9   (502)  kg link cannot reach Wikidata, or Wikidata refused
+    ├── NetworkError             exit 9   (502)  Wikidata, a web address or a Dask scheduler cannot be reached
+    ├── WorkerError              exit 10  (500)  a worker of the build (a process, a Dask worker) died
     └── QueryError               exit 7   (400)  a SPARQL query cannot be run
         ├── QuerySyntaxError              (400)  the query does not parse
         ├── QueryRejected                 (400)  the query would read files or reach the network
@@ -50,6 +51,7 @@ __all__ = [
     "StorageError",
     "UpdateForbidden",
     "ValidationError",
+    "WorkerError",
     "WorkerStopped",
 ]
 
@@ -97,6 +99,12 @@ class NetworkError(KgError):
 
     exit_code = 9
     http_status = 502
+
+
+class WorkerError(KgError):
+    """A worker that ran the per-document stages died (killed, out of memory) before it finished."""
+
+    exit_code = 10
 
 
 class InputError(KgError):

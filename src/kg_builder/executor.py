@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from .cache import ExtractionCache
 from .config import Settings
-from .errors import KgError, NetworkError
+from .errors import NetworkError, WorkerError
 from .extract import DocumentExtraction, Extractor, extract_document, make_extractor
 from .models import Document
 from .parse import parse_document
@@ -58,7 +58,7 @@ def _pooled(settings: Settings, docs: list[Document], jobs: int) -> list[Documen
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(settings,)) as pool:
             return list(pool.map(_in_worker, docs, chunksize=max(1, len(docs) // (jobs * 4))))
     except BrokenProcessPool as e:
-        raise KgError("a worker process of the build died (killed, or out of memory); graph/ was left "
+        raise WorkerError("a worker process of the build died (killed, or out of memory); graph/ was left "
                       "unchanged", hint="run kg build again, or with --jobs 1") from e
 
 
@@ -85,7 +85,7 @@ def _on_dask(settings: Settings, docs: list[Document], scheduler: str) -> list[D
         try:
             return list(client.gather(futures))
         except KilledWorker as e:
-            raise KgError(f"a Dask worker died while extracting a document ({e}); graph/ was left unchanged",
+            raise WorkerError(f"a Dask worker died while extracting a document ({e}); graph/ was left unchanged",
                           hint="run kg build again, or build without --executor dask") from e
 
 
