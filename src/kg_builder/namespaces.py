@@ -58,6 +58,8 @@ __all__ = [
     "source_graph",
     "source_iri",
     "unit_iri",
+    "wiki_article",
+    "wiki_articles_base",
 ]
 
 ONTOLOGY_BASE = "https://w3id.org/kg-builder/ontology#"
@@ -224,6 +226,19 @@ GRAPH_WIKIDATA = KG["graph/wikidata"]
 def source_graph(doc_id: str) -> URIRef:
     """The named graph that holds what one source document states."""
     return KG[f"graph/source/{iri_segment(doc_id)}"]
+
+
+def wiki_articles_base(url: str | None) -> str | None:
+    """Where a wiki's articles are ("https://en.wikipedia.org/wiki/"), from the address of one of its
+    pages; None for an address that is not a wiki page's."""
+    m = re.match(r"https?://[^/]+/wiki/", url or "")
+    return m.group(0) if m else None
+
+
+def wiki_article(base: str, title: str) -> str:
+    """An article's address as MediaWiki and Wikidata's sitelinks write it: spaces as '_', the rest
+    percent-encoded but for the characters MediaWiki leaves as they are."""
+    return base + quote(title.replace(" ", "_"), safe="/:;@$!*(),~")
 
 
 def slugify(text: str) -> str:

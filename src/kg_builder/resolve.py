@@ -22,14 +22,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 from . import gazetteer
 from .config import type_ancestors
 from .extract import DocumentExtraction, EntityHint, NameFact, norm
 from .extract.refs import is_a
 from .models import Claim, ClaimValue, DateValue, Entity, EntityValue, Mention, Registry, RegistryEntry
-from .namespaces import short_hash, slugify
+from .namespaces import short_hash, slugify, wiki_article
 
 __all__ = ["ResolvedCorpus", "resolve_entities"]
 
@@ -207,11 +206,6 @@ def _geonames(entity: Entity) -> Entity:
     return replace(entity, geonames=gazetteer.geonames_id(entity.label, entity.types[0]))
 
 
-def _article_iri(base: str, title: str) -> str:
-    """The article's address as Wikidata's sitelinks write it (spaces as '_', percent-encoded)."""
-    return base + quote(title.replace(" ", "_"), safe="/:;@$!*(),~")
-
-
 @dataclass(frozen=True)
 class _Link:
     """A name of a document that the source linked to an article."""
@@ -252,7 +246,7 @@ def _linked_articles(extractions: list[DocumentExtraction], mentions: list[Menti
             continue
         where = base.get(doc)
         out.append(_Link(doc, key, key if curated else "~" + norm(title), title, types[(doc, key)],
-                         _article_iri(where, title) if where else None))
+                         wiki_article(where, title) if where else None))
     return out
 
 

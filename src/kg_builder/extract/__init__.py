@@ -6,11 +6,11 @@ Every rule is generic; what it knows of names and words comes from the curated d
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from ..config import Settings
 from ..models import Claim, EntityValue, LinkHint, Mention, ParsedDocument, Registry
+from ..namespaces import wiki_articles_base
 from .infobox import EntityHint, extract_infobox
 from .names import NameFact, Patterns, compile_patterns, find_mentions, find_name_facts, norm
 from .quantities import QuantityLexicon, compile_quantities
@@ -116,11 +116,6 @@ def extract_document(doc: ParsedDocument, ex: Extractor) -> DocumentExtraction:
         warnings=tuple(ib.warnings),
         unattached_dates=st.unattached_dates,
         links=doc.document.links,
-        article_base=_article_base(doc.document.meta.url),
+        article_base=wiki_articles_base(doc.document.meta.url),
     )
 
-
-def _article_base(url: str | None) -> str | None:
-    """"https://en.wikipedia.org/wiki/" from an article's address: where the articles it links are."""
-    m = re.match(r"https?://[^/]+/wiki/", url or "")
-    return m.group(0) if m else None

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..models import LinkHint
+from ..namespaces import wiki_article, wiki_articles_base
 from .pdf import read_pdf
 from .webpage import read_web_page
 from .wikipedia_html import is_wikipedia_html, read_wikipedia_html
@@ -69,10 +70,11 @@ def detect_format(data: bytes, name: str) -> str:
         raise InputError("this is a binary file of no format kg add reads", path=name,
                          hint="kg add reads Wikipedia wikitext or its XML export, web pages (HTML), PDF, plain "
                               "text and Markdown")
-    sniff = data[:20000].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    # A MediaWiki page says so in its head or in the classes of its body, which may come late.
+    sniff = data[:300000].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if sniff.startswith("<") and re.search(r"<mediawiki[\s>]", sniff[:2000]):
         return "mediawiki-xml"
-    if sniff.startswith("<") and is_wikipedia_html(data[:300000].decode("utf-8", errors="replace")):
+    if sniff.startswith("<") and is_wikipedia_html(sniff):
         return "wikipedia-html"
     if sniff.startswith("<") and _HTML.search(sniff[:4000]):
         return "web-page"
@@ -117,12 +119,6 @@ def _xml_pages(text: str, name: str) -> tuple[list[WikiPage], dict[str, str]]:
     return pages, site
 
 
-def _page_url(base: str, title: str) -> str | None:
-    """The page's address, from the wiki's main page address in the export's siteinfo."""
-    m = re.match(r"(?P<root>https?://[^/]+/wiki/)", base)
-    return m.group("root") + title.replace(" ", "_") if m else None
-
-
 def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, name: str) -> _Read:
     target = redirect_target(page.wikitext)
     if target is not None:
@@ -135,7 +131,8 @@ def _wiki_import(page: WikiPage, site: dict[str, str], rules: WikitextRules, nam
         "author": None,
         "published": page.timestamp[:10] if page.timestamp else None,
         "language": site.get("language") or None, "licence": None,
-        "url": _page_url(site.get("base", ""), page.title),
+        # The page's address, from the wiki's main page address in the export's siteinfo.
+        "url": wiki_article(base, page.title) if (base := wiki_articles_base(site.get("base"))) else None,
     }
     if page.revision:
         fields["revision"] = page.revision
