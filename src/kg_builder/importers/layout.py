@@ -5,8 +5,9 @@ list items as ``- item`` on consecutive lines."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-__all__ = ["clean_lines", "corpus_text", "infobox_key", "item_text"]
+__all__ = ["clean_lines", "corpus_text", "infobox_key", "infobox_value", "sections"]
 
 
 def clean_lines(text: str) -> list[str]:
@@ -48,13 +49,41 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n").split("\n")
 
 
-def item_text(item: str) -> str:
+def _item_text(item: str) -> str:
     """One infobox list item: a flag icon's country (between NUL marks) only where nothing else in
     the item names one; formatting quotes gone, spaces collapsed."""
     rest = re.sub(r"\x00[^\x00]*\x00", "", item)
     text = rest if rest.strip(" ,;-*") else item.replace("\x00", "")
     text = re.sub(r"'{2,}", "", text)
     return re.sub(r"\s+", " ", text).strip(" ,;*-")
+
+
+def sections(parts: Iterable[tuple[int, str] | str], dropped: frozenset[str]) -> list[str]:
+    """The body's lines from its parts in order, each a heading (level, title) or rendered text: a
+    ``== Title ==`` line for each heading, then its section's cleaned lines; the sections whose title
+    is in ``dropped`` (references, notes) left out with their text."""
+    lines: list[str] = []
+    chunk: list[str] = []
+    dropping = False
+    for part in parts:
+        if isinstance(part, str):
+            if not dropping:
+                chunk.append(part)
+            continue
+        lines += clean_lines("".join(chunk))
+        chunk = []
+        level, title = part
+        dropping = title.lower() in dropped
+        if not dropping:
+            lines += ["", f"{'=' * level} {title} {'=' * level}", ""]
+    return lines + clean_lines("".join(chunk))
+
+
+def infobox_value(rendered: str) -> str:
+    """A field's value on one line: its items (rendered one a line: list templates, "*" lines,
+    ``<br>``, list elements) joined by commas."""
+    items = [_item_text(line) for line in rendered.split("\n")]
+    return ", ".join(i for i in items if i)
 
 
 def infobox_key(name: str) -> str:

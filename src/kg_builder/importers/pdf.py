@@ -61,7 +61,8 @@ def _page_texts(reader: PdfReader, name: str) -> list[str]:
             texts.append(strip_marks(page.extract_text() or "").replace("\x00", ""))
         except (PdfReadError, ValueError, KeyError, TypeError) as e:
             raise InputError(f"the text of page {number} cannot be read: {e}", path=name) from e
-    if sum(len(t.strip()) for t in texts) < 20 * len(texts) and sum(len(t.strip()) for t in texts) < 200:
+    found = sum(len(t.strip()) for t in texts)
+    if found < 20 * len(texts) and found < 200:
         raise InputError("this PDF has no text layer (a scan?): it needs OCR before kg add can read it", path=name,
                          hint="run it through OCR first, e.g. ocrmypdf in.pdf out.pdf")
     return texts

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
-from selectolax.lexbor import LexborHTMLParser
 
 from ..errors import InputError
 from .layout import clean_lines, corpus_text
@@ -58,13 +57,10 @@ def _licence(found: str | None) -> str | None:
     return licence_name(found) or found
 
 
-def _language(data: bytes) -> str | None:
+def _language(tree: Any) -> str | None:
     """The page's language as its ``<html lang>`` (or ``og:locale``) states it, as a BCP 47 tag."""
-    tree = LexborHTMLParser(data[:200000].decode("utf-8", errors="replace"))
-    html = tree.css_first("html")
-    locale = tree.css_first('meta[property="og:locale"]')
-    found = (html.attributes.get("lang") if html is not None else None) or (
-        locale.attributes.get("content") if locale is not None else None)
+    locale = tree.xpath('//meta[@property="og:locale"]/@content') if tree is not None else []
+    found = (tree.get("lang") if tree is not None else None) or (locale[0] if locale else None)
     tag = (found or "").strip().replace("_", "-")
     return tag if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag) else None
 
@@ -81,10 +77,13 @@ def _title(title: str | None, site: str | None) -> str | None:
 def read_web_page(data: bytes, name: str) -> WebPage:
     """The page's main text in the corpus format, and its sidecar fields; InputError for a page with
     no main text."""
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False,
-                                      include_formatting=False, favor_precision=True,
-                                      # a date only from what the page states of itself, never guessed from its text
-                                      date_extraction_params={"extensive_search": False, "original_date": True})
+    tree = trafilatura.load_html(data)  # parsed once: its language read here, its text by trafilatura
+    language = _language(tree)
+    doc = trafilatura.bare_extraction(
+        tree if tree is not None else data, with_metadata=True, include_comments=False, include_tables=False,
+        include_formatting=False, favor_precision=True,
+        # a date only from what the page states of itself, never guessed from its text
+        date_extraction_params={"extensive_search": False, "original_date": True})
     body = getattr(doc, "body", None)
     lines = _layout(body) if body is not None else []
     if sum(len(line) for line in lines) < MIN_TEXT:
@@ -98,7 +97,7 @@ def read_web_page(data: bytes, name: str) -> WebPage:
         "title": title, "kind": "news", "publisher": site,
         "author": getattr(doc, "author", None) or None,
         "published": date[:10] if date and re.match(r"\d{4}-\d{2}-\d{2}", date) else None,
-        "language": getattr(doc, "language", None) or _language(data),
+        "language": getattr(doc, "language", None) or language,
         "licence": _licence(getattr(doc, "license", None)),
         "url": getattr(doc, "url", None) or None,
     }

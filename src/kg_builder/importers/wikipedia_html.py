@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
@@ -22,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
 from ..models import LinkHint
-from .layout import clean_lines, corpus_text, item_text
+from .layout import corpus_text, infobox_value, sections
 from .marks import link, strip_marks, unmark
 from .wikitext import WikitextRules
 
@@ -64,7 +65,7 @@ class _Renderer:
     def __init__(self, rules: WikitextRules, host: str) -> None:
         self.rules = rules
         self.host = host  # the wiki's host: links to articles on it (or relative ones) are link hints
-        self.statuses = {k.lower(): v for k, v in (rules.html.get("statuses") or {}).items()}
+        self.statuses: dict[str, str] = rules.html.get("statuses") or {}  # in lower case, as read
 
     def text(self, node: LexborNode) -> str:
         return "".join(self.node(child) for child in node.iter(include_text=True))
@@ -128,11 +129,6 @@ def _classes(n: LexborNode) -> set[str]:
     return set((n.attributes.get("class") or "").split())
 
 
-def _value(renderer: _Renderer, cell: LexborNode) -> str:
-    items = [item_text(line) for line in renderer.text(cell).split("\n")]
-    return ", ".join(i for i in items if i)
-
-
 @dataclass
 class _Rows:
     """Where the infobox's rows are: before its first header (the title and "Part of" rows), or in
@@ -153,22 +149,22 @@ def _row_lines(renderer: _Renderer, row: LexborNode, at: _Rows) -> list[str]:
     if len(cells) == 1 and first.tag == "th":
         if not at.seen_title and at.group is None:
             at.seen_title = True
-            return [f"- {html.get('above', 'Conflict')}: {_value(renderer, first)}"]
+            return [f"- {html.get('above', 'Conflict')}: {infobox_value(renderer.text(first))}"]
         at.group = html["headers"].get(label.lower(), "")
         return []
     if len(cells) == 2 and first.tag == "th":
         key = html["labels"].get(label.lower()) or label
-        return [f"- {key}: {_value(renderer, cells[1])}"]
+        return [f"- {key}: {infobox_value(renderer.text(cells[1]))}"]
     if at.group is None:
         for prefix, key in (html.get("subheader") or {}).items():
             if label.lower().startswith(prefix.lower() + " "):
-                return [f"- {key}: {_value(renderer, first)[len(prefix) + 1:]}"]
+                return [f"- {key}: {infobox_value(renderer.text(first))[len(prefix) + 1:]}"]
         return []
     if at.group:
         # Two or more cells are the sides' fields; one cell across the table is the third field
         # ({{Infobox military conflict}}'s casualties3, the civilians' losses).
         first_number = 1 if len(cells) > 1 else 3
-        return [f"- {at.group}{n}: {_value(renderer, cell)}" for n, cell in enumerate(cells, first_number)]
+        return [f"- {at.group}{n}: {infobox_value(renderer.text(cell))}" for n, cell in enumerate(cells, first_number)]
     return []
 
 
@@ -194,24 +190,11 @@ def _heading(renderer: _Renderer, n: LexborNode) -> tuple[int, str] | None:
     return _HEADINGS[h.tag or ""], re.sub(r"\s+", " ", renderer.text(h)).strip()
 
 
-def _body(renderer: _Renderer, content: LexborNode) -> list[str]:
-    """The article body's lines, section by section; sections of references left out."""
-    lines: list[str] = []
-    chunk: list[str] = []
-    dropping = False
+def _parts(renderer: _Renderer, content: LexborNode) -> Iterator[tuple[int, str] | str]:
+    """The article body's children as headings (level, title) and rendered text."""
     for n in content.iter(include_text=True):
         heading = _heading(renderer, n) if n.is_element_node else None
-        if heading is not None:
-            lines += clean_lines("".join(chunk))
-            chunk = []
-            level, title = heading
-            dropping = title.lower() in renderer.rules.dropped_sections
-            if not dropping:
-                marks = "=" * level
-                lines += ["", f"{marks} {title} {marks}", ""]
-        elif not dropping:
-            chunk.append(renderer.node(n))
-    return lines + clean_lines("".join(chunk))
+        yield heading if heading is not None else renderer.node(n)
 
 
 def _json_ld(tree: LexborHTMLParser) -> dict[str, Any]:
@@ -296,7 +279,7 @@ def read_wikipedia_html(data: bytes, name: str, rules: WikitextRules) -> Wikiped
         _drop(table, [d for d in dropped if d not in ("table", html["infobox"], ".infobox")])
     infobox = _infobox(renderer, table)
     _drop(content, [html["infobox"], *dropped])
-    text, links = unmark(corpus_text(title, infobox, _body(renderer, content)))
+    text, links = unmark(corpus_text(title, infobox, sections(_parts(renderer, content), rules.dropped_sections)))
     if len(text) - len(title) < 200 and not infobox:
         raise InputError("the article page holds no text", path=name)
     return WikipediaHtml(text, links, fields)

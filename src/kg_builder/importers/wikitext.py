@@ -10,6 +10,7 @@ what is data (``ontology/wikitext.yaml``), read into :class:`WikitextRules`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from mwparserfromhell.nodes import ExternalLink, Heading, HTMLEntity, Tag, Templ
 from mwparserfromhell.wikicode import Wikicode
 
 from ..models import LinkHint
-from .layout import clean_lines, corpus_text, infobox_key, item_text
+from .layout import corpus_text, infobox_key, infobox_value, sections
 from .marks import link, strip_marks, unmark
 
 __all__ = ["WikiPage", "WikitextRules", "redirect_target", "to_corpus_text"]
@@ -198,41 +199,25 @@ def _date(parts: list[str], day_first: bool) -> str:
     return f"{day} {_MONTHS[month - 1]} {year}" if day_first else f"{_MONTHS[month - 1]} {day}, {year}"
 
 
-def _infobox_value(renderer: _Renderer, value: Wikicode) -> str:
-    """A field's value on one line: its items (lines, list templates, "*" lines) joined by commas."""
-    items = [item_text(line) for line in renderer.text(value).split("\n")]
-    return ", ".join(i for i in items if i)
-
-
 def _infobox(code: Wikicode, renderer: _Renderer) -> tuple[Template | None, list[str]]:
     """The page's infobox template and its lines."""
     for t in code.filter_templates(recursive=False):
         if _name(str(t.name)).startswith(renderer.rules.infobox_prefix):
-            fields = [(infobox_key(str(p.name)), _infobox_value(renderer, p.value)) for p in t.params
+            fields = [(infobox_key(str(p.name)), infobox_value(renderer.text(p.value))) for p in t.params
                       if p.showkey and str(p.name).strip() and _name(str(p.name)) not in renderer.rules.layout_fields]
             return t, [f"- {key}: {value}" for key, value in fields if value]  # an empty field states nothing
     return None, []
 
 
-def _sections(code: Wikicode, renderer: _Renderer, skip: Template | None) -> list[str]:
-    """The body: each section's heading, then its lines; dropped sections left out."""
-    lines: list[str] = []
-    chunk: list[str] = []
-    dropping = False
+def _parts(code: Wikicode, renderer: _Renderer, skip: Template | None) -> Iterator[tuple[int, str] | str]:
+    """The page's nodes as headings (level, title) and rendered text, the infobox left out."""
     for n in code.nodes:
         if n is skip:
             continue
         if isinstance(n, Heading):
-            lines += clean_lines("".join(chunk))
-            chunk = []
-            title = re.sub(r"\s+", " ", renderer.text(n.title)).strip()
-            dropping = title.lower() in renderer.rules.dropped_sections
-            if not dropping:
-                marks = "=" * max(2, n.level)
-                lines += ["", f"{marks} {title} {marks}", ""]
-        elif not dropping:
-            chunk.append(renderer.node(n))
-    return lines + clean_lines("".join(chunk))
+            yield max(2, n.level), re.sub(r"\s+", " ", renderer.text(n.title)).strip()
+        else:
+            yield renderer.node(n)
 
 
 def to_corpus_text(page: WikiPage, rules: WikitextRules) -> tuple[str, tuple[LinkHint, ...]]:
@@ -241,4 +226,4 @@ def to_corpus_text(page: WikiPage, rules: WikitextRules) -> tuple[str, tuple[Lin
     code = mwparserfromhell.parse(strip_marks(page.wikitext))
     renderer = _Renderer(rules)
     template, infobox = _infobox(code, renderer)
-    return unmark(corpus_text(page.title, infobox, _sections(code, renderer, template)))
+    return unmark(corpus_text(page.title, infobox, sections(_parts(code, renderer, template), rules.dropped_sections)))
