@@ -24,10 +24,10 @@ from .models import (
     Comparison,
     DateValue,
     Document,
-    DocumentMeta,
     Entity,
     EntityValue,
     Mention,
+    Original,
     Quantity,
     TextValue,
 )
@@ -173,13 +173,11 @@ def _source_document(g: Graph, d: Document) -> None:
     if m.wikidata:
         g.add((node, SCHEMA.about, URIRef(f"http://www.wikidata.org/entity/{m.wikidata}")))
     if m.original is not None:
-        _original(g, node, m)
+        _original(g, node, m.original, m.url)
 
 
-def _original(g: Graph, node: URIRef, m: DocumentMeta) -> None:
+def _original(g: Graph, node: URIRef, o: Original, url: str | None) -> None:
     """The file the document was imported from: its format, name, hash, address and revision."""
-    assert m.original is not None
-    o = m.original
     original = URIRef(f"{node}#original")
     g.add((node, PROV.wasDerivedFrom, original))
     g.add((original, RDF.type, SCHEMA.MediaObject))
@@ -188,8 +186,8 @@ def _original(g: Graph, node: URIRef, m: DocumentMeta) -> None:
     g.add((original, SCHEMA.encodingFormat, Literal(ORIGINAL_MEDIA_TYPES.get(o.format, "application/octet-stream"))))
     g.add((original, KGO.importFormat, Literal(o.format)))
     g.add((original, SCHEMA.sha256, Literal(o.sha256)))
-    if m.url:
-        g.add((original, SCHEMA.contentUrl, URIRef(m.url)))
+    if url:
+        g.add((original, SCHEMA.contentUrl, URIRef(url)))
     if o.revision:
         g.add((original, SCHEMA.version, Literal(o.revision)))
     if o.revision_timestamp:

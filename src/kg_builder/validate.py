@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
@@ -89,16 +89,14 @@ def _pyshacl(data: Graph, shapes: Graph) -> ShapeReport:
     # The report's own results: the nested ones a failed sh:node carries (sh:detail) say why, not what.
     top = {r for report in report_graph.subjects(RDF.type, SH.ValidationReport)
            for r in report_graph.objects(report, SH.result)}
-    for r in sorted(top & set(report_graph.subjects(SH.resultSeverity, SH.Violation)), key=str):
+    violations = top & set(report_graph.subjects(SH.resultSeverity, SH.Violation))
+    for r in violations:
         focus, path = report_graph.value(r, SH.focusNode), report_graph.value(r, SH.resultPath)
         component = str(report_graph.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
-        if path is not None and isinstance(path, BNode):
-            path_text: str | None = _path_text(report_graph + shapes, path)
-        else:
-            path_text = _path_text(shapes, path) if path is not None else None
+        # The report holds a copy of each result's path, an alternative path's list included.
+        path_text = _path_text(report_graph, path) if path is not None else None
         results.add((focus.n3() if focus is not None else "", path_text, component))
-    violations = len(set(report_graph.subjects(predicate=SH.resultSeverity, object=SH.Violation)) & top)
-    return ShapeReport(bool(conforms), str(text), violations, frozenset(results), "pyshacl")
+    return ShapeReport(bool(conforms), str(text), len(violations), frozenset(results), "pyshacl")
 
 
 def _rust(data: Graph, shapes: Graph) -> ShapeReport:
