@@ -298,29 +298,31 @@ def read_corpus_text(corpus_dir: Path, name: str) -> str:
     The same rules as a build: a name with a folder in it, or a symbolic link that leads out of the
     corpus folder, is refused (``InputError``), so the server never shows a file the build did not read.
     """
-    path = corpus_dir / name
+    path, real = _served(corpus_dir, corpus_dir, name)
+    return _decode(path, _read_bytes(path, real))
+
+
+def _served(corpus_dir: Path, folder: Path, name: str) -> tuple[Path, Path]:
+    """The file ``name`` of ``folder`` (the corpus folder or one inside it) that the server may read,
+    and what it really is: a name with a folder in it, or a symbolic link out of the corpus folder,
+    is refused (``InputError``)."""
+    path = folder / name
     if Path(name).name != name or name.startswith("."):
         raise InputError("not the name of a file in the corpus folder", path=path)
-    real = _check_inside(path, corpus_dir)
-    return _decode(path, _read_bytes(path, real))
+    return path, _check_inside(path, corpus_dir)
 
 
 def read_corpus_pages(corpus_dir: Path, name: str, text: str) -> tuple[tuple[int, str], ...]:
     """Where each page of the corpus file ``name``'s original begins (its annex); none without one."""
-    path = corpus_dir / name
-    if Path(name).name != name or name.startswith("."):
-        raise InputError("not the name of a file in the corpus folder", path=path)
-    _check_inside(path, corpus_dir)
+    path, _ = _served(corpus_dir, corpus_dir, name)
     return _annex(path, text)[1]
 
 
 def read_original(corpus_dir: Path, name: str) -> bytes:
     """The bytes of the original ``name`` under ``corpus/originals/``, for the server; the same rules as
     :func:`read_corpus_text` (no folders, no links out of the corpus folder)."""
-    if Path(name).name != name or name.startswith("."):
-        raise InputError("not the name of an original", path=corpus_dir / ORIGINALS / name)
-    path = corpus_dir / ORIGINALS / name
-    return _read_bytes(path, _check_inside(path, corpus_dir))
+    path, real = _served(corpus_dir, corpus_dir / ORIGINALS, name)
+    return _read_bytes(path, real)
 
 
 def read_text(path: Path) -> str:
