@@ -341,9 +341,9 @@ class _Pages:
                          links=links)
 
     def _source(self, iri: str, path: str, alternates: dict[str, str], selected: str | None) -> Rendered:
-        text, problem = self._source_text(iri)
+        text, pages, problem = self._source_text(iri)
         view = self.catalogue.source(iri, text, problem)
-        parts = segments(text, view.spans, selected, self._pages(iri, text)) if text is not None else []
+        parts = segments(text, view.spans, selected, pages) if text is not None else []
         counts = {"claim": sum(1 for s in view.spans if s.kind == "claim"),
                   "mention": sum(1 for s in view.spans if s.kind == "mention")}
         # Kept only when it is the build's own text and the selection names one of its highlights: a
@@ -351,15 +351,6 @@ class _Pages:
         keep = problem is None and (selected is None or any(anchor_id(s) == selected for s in view.spans))
         return self.html("source.html", keep=keep, view=view, segments=parts, selected=selected,
                          alternates=alternates, counts=counts)
-
-    def _pages(self, iri: str, text: str) -> tuple[tuple[int, str], ...]:
-        """Where the pages of the source's original begin; none if its annex cannot be read (the text
-        is still shown)."""
-        name, _ = self.catalogue.source_file(iri)
-        try:
-            return storage.read_corpus_pages(self.corpus_dir, name or "", text)
-        except KgError:
-            return ()
 
     async def original(self, name: str) -> Response:
         """``/originals/{name}``: the file a source was imported from, as it was imported (its SHA-256
@@ -381,19 +372,24 @@ class _Pages:
             "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
             "Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff"})
 
-    def _source_text(self, iri: str) -> tuple[str | None, str | None]:
-        """The corpus text of a source document, or None and why it cannot be shown."""
+    def _source_text(self, iri: str) -> tuple[str | None, tuple[tuple[int, str], ...], str | None]:
+        """The corpus text of a source document and where the pages of its original begin, or None and
+        why it cannot be shown."""
         name, sha = self.catalogue.source_file(iri)
         if name is None or "/" in name or name.startswith("."):
-            return None, "The build recorded no corpus file for this source."
+            return None, (), "The build recorded no corpus file for this source."
         try:
             text = storage.read_corpus_text(self.corpus_dir, name)
         except KgError as e:  # shown to the reader, the page still renders
-            return None, f"The corpus file {name} cannot be read: {e}"
+            return None, (), f"The corpus file {name} cannot be read: {e}"
         if sha and short_hash(text, length=64) != sha:
-            return None, (f"The corpus file {name} has changed since the graph was built, so the highlights "
-                          "would not match its words; run kg build.")
-        return text, None
+            return None, (), (f"The corpus file {name} has changed since the graph was built, so the highlights "
+                              "would not match its words; run kg build.")
+        try:
+            pages = storage.read_corpus_pages(self.corpus_dir, name, text)
+        except KgError:  # an annex that cannot be read: the text is still shown, without page breaks
+            pages = ()
+        return text, pages, None
 
 
 def add_pages(app: FastAPI, *, env: Environment, catalogue: Catalogue, corpus_dir: Path,
