@@ -243,11 +243,11 @@ def propose(entries: Iterable[RegistryEntry], client: WikidataClient, settings: 
         if entry.wikidata:
             continue
         progress(entry.id)
-        linked = _linked(entry, (articles or {}).get(entry.id, ()), client, settings)
+        looked_up = (articles or {}).get(entry.id, ())
+        linked = _linked(entry, looked_up, client, settings)
         if linked:
             linked.sort(key=lambda c: (_RANK[c.type_check], c.qid))
-            proposals.append(Proposal(entry.id, entry.label, entry.type, tuple(c.linked_article or "" for c in linked),
-                                      tuple(linked)))
+            proposals.append(Proposal(entry.id, entry.label, entry.type, looked_up, tuple(linked)))
             continue
         searched: list[str] = []
         hits: list[tuple[str, str, str]] = []
