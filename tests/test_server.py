@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import ROOT
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from server import Listener, Server, running_server
 
 KGO = "https://w3id.org/kg-builder/ontology#"
@@ -271,3 +271,13 @@ def test_updates_need_the_flag_and_the_token(tmp_project: Path) -> None:
         assert ok.status_code == 204
         ask = httpx.get(s.url + "/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}, timeout=10)
         assert ask.json()["boolean"] is True
+
+
+def test_offsets_are_answered_in_the_datatype_the_files_hold(server: Server) -> None:
+    query = ("PREFIX oa: <http://www.w3.org/ns/oa#> SELECT DISTINCT (DATATYPE(?n) AS ?t) "
+             "WHERE { ?p oa:start|oa:end ?n }")
+    answered = {b["t"]["value"] for b in get(server, query).json()["results"]["bindings"]}
+    written = Graph().parse(ROOT / "graph" / "asserted.ttl", format="turtle")
+    in_file = {str(o.datatype) for p in ("start", "end")
+               for o in written.objects(None, URIRef(f"http://www.w3.org/ns/oa#{p}"))}
+    assert answered == in_file == {"http://www.w3.org/2001/XMLSchema#integer"}

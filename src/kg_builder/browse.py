@@ -768,7 +768,7 @@ class Catalogue:
 
 def _is_number(lit: object) -> bool:
     return isinstance(lit, ox.Literal) and lit.datatype is not None and lit.datatype.value.endswith(
-        ("#integer", "#decimal", "#nonNegativeInteger", "#double"))
+        ("#integer", "#decimal", "#double"))
 
 
 def _num(text: str) -> str:

@@ -100,8 +100,10 @@ def _span(g: Graph, node: URIRef, doc: Document, start: int, end: int) -> None:
     if suffix:
         g.add((quote, OA.suffix, Literal(suffix)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    # xsd:integer (not oa:'s xsd:nonNegativeInteger, the same values): an Oxigraph store, which the
+    # server runs, keeps a number by its value as xsd:integer, so the files and the answers agree.
+    g.add((position, OA.start, Literal(start, datatype=XSD.integer)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.integer)))
     page = doc.page_of(start, end)
     if page is not None:  # the page of the original (a PDF) that the words are on
         g.add((target, SCHEMA.pagination, Literal(page)))
