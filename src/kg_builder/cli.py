@@ -110,6 +110,8 @@ def build(
     validator: Annotated[str, typer.Option(help="SHACL validator: auto (pySHACL, the reference, below 100,000 "
                                                 "triples; the Rust engine of `shacl` above), pyshacl or "
                                                 "shacl.")] = "auto",
+    layout: Annotated[str, typer.Option(help="Layout of the graph files: auto (pretty Turtle up to 200,000 "
+                                             "triples a file, one triple a line above), pretty or lines.")] = "auto",
 ) -> None:
     """Build graph/ from the documents in corpus/.
 
@@ -119,13 +121,15 @@ def build(
     Example: `kg build`, or `kg build --check` in CI to prove graph/ is what the corpus gives.
     """
     from .executor import default_jobs
-    from .pipeline import GRAPH_FILES, run_build
+    from .pipeline import GRAPH_FILES, LAYOUTS, run_build
     from .validate import VALIDATORS
 
     if jobs is not None and jobs < 1:
         raise typer.BadParameter("--jobs must be 1 or more")
     if validator not in VALIDATORS:
         raise typer.BadParameter(f"--validator must be one of {', '.join(VALIDATORS)}")
+    if layout not in LAYOUTS:
+        raise typer.BadParameter(f"--layout must be one of {', '.join(LAYOUTS)}")
     if executor not in ("local", "dask") or (executor == "dask") != (scheduler is not None):
         raise typer.BadParameter("--executor is local or dask, and dask needs --scheduler tcp://HOST:8786")
 
@@ -141,7 +145,7 @@ def build(
 
         result = _run(lambda: run_build(settings, reasoner=reasoner, max_bytes=max_bytes, progress=show,
                                         write=not check, jobs=jobs or default_jobs(), use_cache=not no_cache,
-                                        validator=validator, scheduler=scheduler))
+                                        validator=validator, scheduler=scheduler, layout=layout))
     for broken in result.cache[2] if result.cache else ():
         err.print(f"warning: {broken}: a broken cache entry, rebuilt", style="yellow", highlight=False, markup=False)
     for warning in result.report.warnings:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 import rfc3986  # type: ignore[import-untyped]  # no type hints in 2.0.0; only iri_problem uses it
@@ -65,9 +66,20 @@ __all__ = [
 ONTOLOGY_BASE = "https://w3id.org/kg-builder/ontology#"
 DATA_BASE = "https://w3id.org/kg-builder/id/"
 
-KG = Namespace(DATA_BASE)
-OA = Namespace("http://www.w3.org/ns/oa#")
-SCHEMA = Namespace("https://schema.org/")
+
+
+class _Vocabulary(Namespace):
+    """A namespace of a vocabulary's few terms, each made once: rdflib's Namespace makes (and checks)
+    a new URIRef on every access, and a large build asks for oa:hasTarget a hundred thousand times."""
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - the namespaces are module constants, never freed anyway
+    def term(self, name: str) -> URIRef:
+        return super().term(name)
+
+
+KG = Namespace(DATA_BASE)  # data IRIs: each is new, none is worth keeping
+OA = _Vocabulary("http://www.w3.org/ns/oa#")
+SCHEMA = _Vocabulary("https://schema.org/")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 # The Wikidata statement model (as in Wikidata's RDF dumps and its query service).
@@ -260,11 +272,13 @@ def short_hash(*parts: object, length: int = 10) -> str:
     return digest[:length]
 
 
+@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def entity_iri(key: str) -> URIRef:
     """IRI of an entity from its stable key (a slug)."""
     return KG[f"entity/{iri_segment(key)}"]
 
 
+@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def source_iri(doc_id: str) -> URIRef:
     """IRI of a source document from its corpus file stem."""
     return KG[f"source/{iri_segment(doc_id)}"]
@@ -281,11 +295,13 @@ def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
     return KG[f"mention/{iri_segment(doc_id)}-{start}-{end}"]
 
 
+@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def rule_iri(name: str) -> URIRef:
     """IRI of an extraction rule (a ``prov:Plan``)."""
     return KG[f"rule/{iri_segment(name)}"]
 
 
+@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def unit_iri(name: str) -> URIRef:
     """IRI of a unit of count (troops, tanks, ...)."""
     return KG[f"unit/{slugify(name)}"]
@@ -298,6 +314,7 @@ def unit_iri(name: str) -> URIRef:
 _SEGMENT_SAFE = "-._~!$&'()*+,;=:@"
 
 
+@lru_cache(maxsize=65_536)  # a build asks for each document's and entity's segment once per triple
 def iri_segment(text: str) -> str:
     """``text`` as one valid IRI path segment: unchanged when it is already one (``001_a-b``),
     else percent-encoded (``"a b<c>"`` -> ``a%20b%3Cc%3E``). Raises ``UnicodeEncodeError`` on lone

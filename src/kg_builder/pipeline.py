@@ -26,14 +26,18 @@ from .models import BuildReport, Claim, Comparison, Document, Mention, Quantity
 from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ONTOLOGY, source_graph
 from .reason import apply_owl_rl, reasoning_input
 from .resolve import ResolvedCorpus, resolve_entities
-from .serialize import merge, to_trig, to_turtle, turtle_and_count
+from .serialize import PRETTY_UP_TO, NTriples, merge, to_trig, to_turtle, turtle_and_count
 from .to_rdf import analysis_graph, entities_graph, new_graph, source_graph_for
-from .validate import check_shapes, choose_validator
+from .triples import NamedTriples, Triples
+from .validate import check_shapes, check_shapes_text, choose_validator
 
-__all__ = ["GRAPH_FILES", "BuildResult", "Progress", "build_graph", "find_duplicates", "run_build"]
+__all__ = ["GRAPH_FILES", "LAYOUTS", "BuildResult", "Progress", "build_graph", "find_duplicates", "run_build"]
 
 Progress = Callable[[str, str | None], None]
 GRAPH_FILES = ("asserted.ttl", "inferred.ttl", "dataset.trig", "build.json")
+# How the graph files are laid out: pretty Turtle/TriG, one triple a line, or (auto) pretty for a file
+# of up to PRETTY_UP_TO triples and one triple a line above.
+LAYOUTS = ("auto", "pretty", "lines")
 
 
 def _silent(stage: str, item: str | None) -> None:
@@ -44,8 +48,8 @@ def _silent(stage: str, item: str | None) -> None:
 class BuildResult:
     """The built graphs, their serialisations and a report."""
 
-    graphs: list[Graph]
-    inferred: Graph
+    graphs: list[NamedTriples]  # the ontology (an rdflib Graph), then the built graphs
+    inferred: Triples
     files: dict[str, bytes]
     report: BuildReport
     extractions: list[DocumentExtraction] = field(default_factory=list)
@@ -134,11 +138,12 @@ def _manifest(report: BuildReport, documents: list[Document], files: dict[str, b
     return (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
-def _data_graphs(corpus: ResolvedCorpus, documents: list[Document], comparisons: Sequence[Comparison]) -> list[Graph]:
+def _data_graphs(corpus: ResolvedCorpus, documents: list[Document],
+                 comparisons: Sequence[Comparison]) -> list[NamedTriples]:
     """The entity graph, one graph per source, and the analysis graph."""
     rules = sorted({c.rule for c in corpus.claims} | {m.rule for m in corpus.mentions})
     units = sorted({c.value.unit for c in corpus.claims if isinstance(c.value, Quantity) and c.value.unit})
-    graphs = [entities_graph(corpus.entities, documents, rules, units, GRAPH_ENTITIES)]
+    graphs: list[NamedTriples] = [entities_graph(corpus.entities, documents, rules, units, GRAPH_ENTITIES)]
     claims_of: dict[str, list[Claim]] = defaultdict(list)
     mentions_of: dict[str, list[Mention]] = defaultdict(list)
     for c in corpus.claims:
@@ -151,21 +156,51 @@ def _data_graphs(corpus: ResolvedCorpus, documents: list[Document], comparisons:
     return graphs
 
 
-def _validate(settings: Settings, graphs: list[Graph], inferred: Graph, validator: str,
-              progress: Progress) -> None:
-    """SHACL validation of the data graphs with what reasoning added; ValidationError when it fails."""
+def _validate(settings: Settings, graphs: list[NamedTriples], validator: str, progress: Progress,
+              lines: NTriples) -> None:
+    """SHACL validation of the data graphs with what reasoning added; ValidationError when it fails.
+    The Rust engine reads the graphs as N-Triples (the lines the large files are written from);
+    pySHACL needs them merged into one rdflib graph."""
     shapes = _turtle_file(settings.shapes_file, Graph())
-    # The ontology is left out: the inferred graph already holds every superclass the shapes target.
-    data = merge([*graphs, inferred])
-    chosen = choose_validator(validator, len(data), shapes, str(settings.shapes_file))
+    chosen = choose_validator(validator, sum(len(g) for g in graphs), shapes, str(settings.shapes_file))
     progress("validate", f"with {chosen}")
-    report = check_shapes(data, shapes, chosen)
+    if chosen == "shacl":
+        report = check_shapes_text(lines.stream(graphs), shapes)
+    else:
+        report = check_shapes(merge(graphs), shapes, chosen)
     if not report.conforms:
         raise ValidationError(
-            f"the built graph breaks {report.violations} SHACL constraint(s):\n{report.text}",
+            f"the built graph breaks {report.violations} SHACL constraint(s):\n{_abridged(report.text)}",
             path=settings.shapes_file,
             hint="fix the rule or data that produced these resources; graph/ was left unchanged",
         )
+
+
+def _abridged(text: str, keep: int = 60) -> str:
+    """The report's first lines: a rule gone wrong on a large corpus breaks a shape 100,000 times,
+    and a message of that many lines buries its own first line."""
+    lines = text.splitlines()
+    more = f"\n... and {len(lines) - keep} more lines of the report" if len(lines) > keep else ""
+    return "\n".join(lines[:keep]) + more
+
+
+def _serialise(graphs: list[NamedTriples], inferred: Triples, lines: NTriples,
+               layout: str) -> tuple[dict[str, bytes], int]:
+    """asserted.ttl, inferred.ttl and dataset.trig, and the number of asserted triples, in ``layout``
+    (see LAYOUTS and serialize)."""
+    def pretty(triples: int) -> bool:
+        return layout == "pretty" or (layout == "auto" and triples <= PRETTY_UP_TO)
+
+    size = sum(len(g) for g in graphs)  # a triple in two graphs counts twice: an upper bound, cheap
+    if pretty(size):
+        asserted_ttl, asserted_count = turtle_and_count(graphs)
+    else:
+        asserted_ttl = lines.document(graphs)
+        asserted_count = asserted_ttl.count(b"\n")
+    inferred_ttl = to_turtle(inferred) if pretty(len(inferred)) else lines.document([inferred])
+    dataset = [*graphs, inferred]
+    trig = to_trig(dataset) if pretty(size + len(inferred)) else lines.trig(dataset)
+    return {"asserted.ttl": asserted_ttl, "inferred.ttl": inferred_ttl, "dataset.trig": trig}, asserted_count
 
 
 Extract = Callable[[list[Document]], list[DocumentExtraction]]
@@ -173,10 +208,12 @@ Extract = Callable[[list[Document]], list[DocumentExtraction]]
 
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
                 progress: Progress = _silent, validate: bool = True, extract: Extract | None = None,
-                validator: str = "auto") -> BuildResult:
+                validator: str = "auto", layout: str = "auto") -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock, and ``extract``, the
     per-document stage (by default in this process; run_build may give one with a cache and a pool,
     which gives the same extractions)."""
+    if layout not in LAYOUTS:  # before the work, not after it
+        raise ConfigError(f"unknown layout {layout!r}", hint="choose one of " + ", ".join(LAYOUTS))
     timer = _Timer()
     documents, copies = find_duplicates(documents)
     with timer.stage("extract"):
@@ -190,24 +227,21 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         comparisons = judgement.comparisons
     with timer.stage("rdf"):
         progress("rdf", None)
-        ontology = _turtle_file(settings.ontology_file, new_graph(GRAPH_ONTOLOGY))
+        ontology = _turtle_file(settings.ontology_file, Graph(identifier=GRAPH_ONTOLOGY))
         graphs = [ontology, *_data_graphs(corpus, documents, comparisons)]
     with timer.stage("reason"):
         progress("reason", None)
         inferred = new_graph(GRAPH_INFERRED)
         for t in apply_owl_rl(reasoning_input(ontology, graphs[1:]), reasoner):
             inferred.add(t)
+    lines = NTriples()
     if validate:
         with timer.stage("validate"):
-            _validate(settings, graphs[1:], inferred, validator, progress)
+            # The ontology is left out: the inferred graph holds every superclass the shapes target.
+            _validate(settings, [*graphs[1:], inferred], validator, progress, lines)
     with timer.stage("serialise"):
         progress("serialise", None)
-        asserted_ttl, asserted_count = turtle_and_count(graphs)
-        files: dict[str, bytes] = {
-            "asserted.ttl": asserted_ttl,
-            "inferred.ttl": to_turtle(inferred),
-            "dataset.trig": to_trig([*graphs, inferred]),
-        }
+        files, asserted_count = _serialise(graphs, inferred, lines, layout)
     types = Counter(t for e in corpus.entities for t in e.types)
     report_ = BuildReport(
         documents=len(documents), entities_by_type=tuple(sorted(types.items())), claims=len(corpus.claims),
@@ -223,7 +257,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
 
 def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = storage.DEFAULT_MAX_BYTES,
               progress: Progress = _silent, write: bool = True, jobs: int = 1, use_cache: bool = True,
-              validator: str = "auto", scheduler: str | None = None) -> BuildResult:
+              validator: str = "auto", scheduler: str | None = None, layout: str = "auto") -> BuildResult:
     """Read the corpus, build, and (unless ``write`` is false) replace graph/ atomically. Each
     document's extraction is taken from ``.kg-cache/`` where it holds one (unless ``use_cache`` is
     false), and computed in ``jobs`` processes (or on the Dask cluster of ``scheduler``) otherwise."""
@@ -232,7 +266,7 @@ def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = s
     documents = storage.read_corpus(settings.corpus_dir, max_bytes)
     cache = ExtractionCache(settings.root / CACHE_DIR, fingerprint(settings.ontology_dir)) if use_cache else None
     read_seconds = time.perf_counter() - t0
-    result = build_graph(settings, documents, reasoner=reasoner, progress=progress, validator=validator,
+    result = build_graph(settings, documents, reasoner=reasoner, progress=progress, validator=validator, layout=layout,
                          extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress,
                                                           scheduler=scheduler))
     if cache is not None:

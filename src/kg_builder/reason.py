@@ -35,7 +35,7 @@ _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 Triple = tuple[Node, Node, Node]
 
 
-def reasoning_input(ontology: Graph, layers: Iterable[Graph]) -> Graph:
+def reasoning_input(ontology: Graph, layers: Iterable[Iterable[Triple]]) -> Graph:
     """The ontology's axioms plus the entity layer: entity types and relations between entities.
 
     Annotations (labels, comments, mappings) carry no OWL-RL semantics and are left out, and so are

@@ -410,10 +410,13 @@ def _events_by_place_and_time(groups: _Groups, mentions: list[Mention], hints: l
     spans, places = _spans(groups, claims), _places_of(groups, claims, reg)
     events = [root for root in sorted(spans) if root not in by_place
               and is_a(_most_specific(types.get(root, Counter())), ["Event"])]
+    dates_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # one pass: a corpus has many such events
+    for c in claims:
+        if c.property in _DATE_PROPERTIES and isinstance(c.value, DateValue) and (b := _bounds(c.value.lexical)):
+            dates_of[groups.find(c.subject)].append(b)
     joined: dict[str, str] = {}
     for root, place in by_place.items():
-        dates = [b for c in claims if groups.find(c.subject) == root and c.property in _DATE_PROPERTIES
-                 and isinstance(c.value, DateValue) and (b := _bounds(c.value.lexical))]
+        dates = dates_of.get(root, [])
         if not dates:
             continue
         found = [e for e in events if place in places.get(e, set())

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from .models import (
@@ -35,7 +36,6 @@ from .namespaces import (
     KG,
     KGO,
     OA,
-    PREFIXES,
     SCHEMA,
     claim_iri,
     entity_iri,
@@ -45,6 +45,7 @@ from .namespaces import (
     source_iri,
     unit_iri,
 )
+from .triples import Triples
 
 __all__ = ["analysis_graph", "claim_id", "comparison_iri", "entities_graph", "new_graph", "source_graph_for"]
 
@@ -58,12 +59,9 @@ ORIGINAL_MEDIA_TYPES = {"pdf": "application/pdf", "wikipedia-html": "text/html",
                         "text": "text/plain"}
 
 
-def new_graph(identifier: URIRef | None = None) -> Graph:
-    """A graph with the project's prefixes bound."""
-    g = Graph(identifier=identifier) if identifier is not None else Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True, replace=True)
-    return g
+def new_graph(identifier: URIRef) -> Triples:
+    """An empty named graph to build."""
+    return Triples(identifier)
 
 
 def claim_id(c: Claim) -> URIRef:
@@ -81,7 +79,15 @@ def _date(v: DateValue) -> Literal:
     return Literal(v.lexical, datatype=XSD[v.datatype])
 
 
-def _span(g: Graph, node: URIRef, doc: Document, start: int, end: int) -> None:
+@lru_cache(maxsize=65_536)
+def _offset(n: int) -> Literal:
+    """A character offset; made once per value, as a large build writes the same offsets many times."""
+    # xsd:integer (not oa:'s xsd:nonNegativeInteger, the same values): an Oxigraph store, which the
+    # server runs, keeps a number by its value as xsd:integer, so the files and the answers agree.
+    return Literal(n, datatype=XSD.integer)
+
+
+def _span(g: Triples, node: URIRef, doc: Document, start: int, end: int) -> None:
     """Attach the W3C Web Annotation target of a span: its source and both selectors."""
     target = URIRef(f"{node}#target")
     quote = URIRef(f"{node}#quote")
@@ -100,16 +106,14 @@ def _span(g: Graph, node: URIRef, doc: Document, start: int, end: int) -> None:
     if suffix:
         g.add((quote, OA.suffix, Literal(suffix)))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    # xsd:integer (not oa:'s xsd:nonNegativeInteger, the same values): an Oxigraph store, which the
-    # server runs, keeps a number by its value as xsd:integer, so the files and the answers agree.
-    g.add((position, OA.start, Literal(start, datatype=XSD.integer)))
-    g.add((position, OA.end, Literal(end, datatype=XSD.integer)))
+    g.add((position, OA.start, _offset(start)))
+    g.add((position, OA.end, _offset(end)))
     page = doc.page_of(start, end)
     if page is not None:  # the page of the original (a PDF) that the words are on
         g.add((target, SCHEMA.pagination, Literal(page)))
 
 
-def _entity(g: Graph, e: Entity) -> None:
+def _entity(g: Triples, e: Entity) -> None:
     node = entity_iri(e.key)
     for t in e.types:
         g.add((node, RDF.type, KGO[t]))
@@ -151,7 +155,7 @@ def _entity(g: Graph, e: Entity) -> None:
 _SUPPLIED_TITLE = "The title was supplied by the cataloguer; the document has none."
 
 
-def _source_document(g: Graph, d: Document) -> None:
+def _source_document(g: Triples, d: Document) -> None:
     node = source_iri(d.doc_id)
     m = d.meta
     g.add((node, RDF.type, KGO.SourceDocument))
@@ -178,7 +182,7 @@ def _source_document(g: Graph, d: Document) -> None:
         _original(g, node, m.original, m.url)
 
 
-def _original(g: Graph, node: URIRef, o: Original, url: str | None) -> None:
+def _original(g: Triples, node: URIRef, o: Original, url: str | None) -> None:
     """The file the document was imported from: its format, name, hash, address and revision."""
     original = URIRef(f"{node}#original")
     g.add((node, PROV.wasDerivedFrom, original))
@@ -197,7 +201,7 @@ def _original(g: Graph, node: URIRef, o: Original, url: str | None) -> None:
 
 
 def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], rules: Iterable[str],
-                   units: Iterable[str], identifier: URIRef) -> Graph:
+                   units: Iterable[str], identifier: URIRef) -> Triples:
     """The entity layer and the catalogue of sources, rules and units."""
     g = new_graph(identifier)
     for e in entities:
@@ -216,7 +220,7 @@ def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], ru
     return g
 
 
-def _mention(g: Graph, doc: Document, m: Mention) -> None:
+def _mention(g: Triples, doc: Document, m: Mention) -> None:
     node = mention_iri(doc.doc_id, m.start, m.end)
     g.add((node, RDF.type, KGO.Mention))
     g.add((node, RDF.type, OA.Annotation))
@@ -227,7 +231,7 @@ def _mention(g: Graph, doc: Document, m: Mention) -> None:
     g.add((entity_iri(m.key), KGO.mentionedIn, source_iri(doc.doc_id)))
 
 
-def _quantity(g: Graph, node: URIRef, v: Quantity) -> None:
+def _quantity(g: Triples, node: URIRef, v: Quantity) -> None:
     if v.amount is not None:
         g.add((node, KGO.value, _number(v.amount)))
         g.add((node, KGO.amount, _number(v.amount)))
@@ -242,7 +246,7 @@ def _quantity(g: Graph, node: URIRef, v: Quantity) -> None:
         g.add((node, KGO.unit, unit_iri(v.unit)))
 
 
-def _claim_value(g: Graph, node: URIRef, c: Claim) -> None:
+def _claim_value(g: Triples, node: URIRef, c: Claim) -> None:
     """The value of a claim; for a relation, also the direct ("truthy") triple."""
     v = c.value
     if isinstance(v, (EntityValue, TextValue)):
@@ -259,7 +263,7 @@ def _claim_value(g: Graph, node: URIRef, c: Claim) -> None:
         g.add((node, RDF.type, KGO.MissingValue))
 
 
-def _claim(g: Graph, doc: Document, c: Claim) -> None:
+def _claim(g: Triples, doc: Document, c: Claim) -> None:
     node = claim_id(c)
     src = source_iri(doc.doc_id)
     g.add((node, RDF.type, KGO.Claim))
@@ -289,7 +293,7 @@ def _claim(g: Graph, doc: Document, c: Claim) -> None:
 
 
 def source_graph_for(doc: Document, claims: Iterable[Claim], mentions: Iterable[Mention],
-                     identifier: URIRef) -> Graph:
+                     identifier: URIRef) -> Triples:
     """What one source states: claims with provenance, mentions, and direct triples."""
     g = new_graph(identifier)
     for m in mentions:
@@ -305,7 +309,7 @@ def comparison_iri(cmp: Comparison, ids: Callable[[Claim], URIRef] = claim_id) -
     return KG[f"comparison/{short_hash(*compared, *(ids(x) for x in cmp.also))}"]
 
 
-def analysis_graph(comparisons: Iterable[Comparison], identifier: URIRef) -> Graph:
+def analysis_graph(comparisons: Iterable[Comparison], identifier: URIRef) -> Triples:
     """Agreements and disagreements between claims of different sources.
 
     A comparison of two claims links them both ways with ``kgo:corroborates`` or ``kgo:conflictsWith``,

@@ -20,8 +20,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .errors import ConfigError
+from .serialize import NTriples
 
-__all__ = ["FAST_ABOVE", "VALIDATORS", "ShapeReport", "check_shapes", "choose_validator"]
+__all__ = ["FAST_ABOVE", "VALIDATORS", "ShapeReport", "check_shapes", "check_shapes_text", "choose_validator"]
 
 VALIDATORS = ("auto", "pyshacl", "shacl")
 # From this many triples on, "auto" uses the Rust engine; below it, pySHACL (the reference) is fast enough.
@@ -99,11 +100,12 @@ def _pyshacl(data: Graph, shapes: Graph) -> ShapeReport:
     return ShapeReport(bool(conforms), str(text), len(violations), frozenset(results), "pyshacl")
 
 
-def _rust(data: Graph, shapes: Graph) -> ShapeReport:
+def check_shapes_text(ntriples: bytes, shapes: Graph) -> ShapeReport:
+    """Validate a graph given as N-Triples with the Rust engine (see :func:`check_shapes`)."""
     import shacl  # the Rust engine
 
-    compiled = shacl.Shapes.from_text(shapes.serialize(format="nt"), format="ntriples")
-    report = compiled.validate_text(data.serialize(format="nt"), format="ntriples", allow_warnings=True)
+    compiled = shacl.Shapes.from_text(NTriples().document([shapes]).decode("utf-8"), format="ntriples")
+    report = compiled.validate_text(ntriples.decode("utf-8"), format="ntriples", allow_warnings=True)
     violations = [r for r in report.results if r.severity == "Violation"]
     results = frozenset((r.focus_node, r.path, r.component) for r in violations)
     lines = [f"{r.component} at {r.focus_node} {r.path or ''}: {r.message or ''}".rstrip() for r in violations]
@@ -114,4 +116,6 @@ def _rust(data: Graph, shapes: Graph) -> ShapeReport:
 def check_shapes(data: Graph, shapes: Graph, validator: str = "pyshacl") -> ShapeReport:
     """Validate ``data`` (asserted plus inferred triples) against ``shapes``, with no further
     inference, by ``validator`` ("pyshacl" or "shacl"; see :func:`choose_validator`)."""
-    return _rust(data, shapes) if validator == "shacl" else _pyshacl(data, shapes)
+    if validator == "shacl":
+        return check_shapes_text(NTriples().document([data]), shapes)
+    return _pyshacl(data, shapes)
