@@ -28,6 +28,8 @@ INFERRED = ox.NamedNode(str(GRAPH_INFERRED))
 ENTITIES = ox.NamedNode(str(GRAPH_ENTITIES))
 ENTITY_BASE = DATA_BASE + "entity/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_OA_TARGET = ox.NamedNode("http://www.w3.org/ns/oa#hasTarget")
+_OA_SELECTOR = ox.NamedNode("http://www.w3.org/ns/oa#hasSelector")
 
 PREFIXES = """
 PREFIX kgo:    <https://w3id.org/kg-builder/ontology#>
@@ -339,11 +341,16 @@ class Catalogue:
         return rest.split("/", 1)[0] if "/" in rest else "other"
 
     def triples_about(self, iri: str) -> list[QuadTerms]:
-        """Every quad with the IRI (or one of its fragments: #target, #position...) as subject, or as object."""
+        """Every quad with the IRI as subject or as object, and those of its annotation target and the
+        target's selectors (a span's target is shared by every claim and mention of that span)."""
         node = ox.NamedNode(iri)
         quads = list(self.store.quads_for_pattern(node, None, None))
-        for frag in ("target", "quote", "position"):
-            quads += list(self.store.quads_for_pattern(ox.NamedNode(f"{iri}#{frag}"), None, None))
+        targets = [q.object for q in quads if q.predicate == _OA_TARGET and isinstance(q.object, ox.NamedNode)]
+        for target in dict.fromkeys(targets):
+            about_target = list(self.store.quads_for_pattern(target, None, None))
+            selectors = dict.fromkeys(q.object for q in about_target
+                                      if q.predicate == _OA_SELECTOR and isinstance(q.object, ox.NamedNode))
+            quads += about_target + [q for s in selectors for q in self.store.quads_for_pattern(s, None, None)]
         quads += list(self.store.quads_for_pattern(None, None, node))
         return [(q.subject, q.predicate, q.object, q.graph_name) for q in quads]
 

@@ -58,6 +58,7 @@ __all__ = [
     "slugify",
     "source_graph",
     "source_iri",
+    "span_iri",
     "unit_iri",
     "wiki_article",
     "wiki_articles_base",
@@ -69,12 +70,23 @@ DATA_BASE = "https://w3id.org/kg-builder/id/"
 
 
 class _Vocabulary(Namespace):
-    """A namespace of a vocabulary's few terms, each made once: rdflib's Namespace makes (and checks)
-    a new URIRef on every access, and a large build asks for oa:hasTarget a hundred thousand times."""
+    """A namespace of a vocabulary's few terms, each made once and then kept as an attribute: rdflib's
+    Namespace makes (and checks) a new URIRef on every access, and a large build asks for
+    oa:hasTarget a hundred thousand times."""
 
-    @lru_cache(maxsize=1024)  # noqa: B019 - the namespaces are module constants, never freed anyway
-    def term(self, name: str) -> URIRef:
-        return super().term(name)
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        object.__setattr__(self, name, term)  # found by the next lookup before __getattr__ is asked
+        return term
+
+
+class _ClosedVocabulary(ClosedNamespace):
+    """A closed namespace whose terms, once looked up, are attributes (see _Vocabulary)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        object.__setattr__(self, name, term)
+        return term
 
 
 KG = Namespace(DATA_BASE)  # data IRIs: each is new, none is worth keeping
@@ -90,7 +102,7 @@ PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
 PR = Namespace("http://www.wikidata.org/prop/reference/")
 WIKIBASE = Namespace("http://wikiba.se/ontology#")
 
-KGO = ClosedNamespace(
+KGO = _ClosedVocabulary(
     ONTOLOGY_BASE,
     [
         # classes: entities
@@ -296,6 +308,12 @@ def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
 
 
 @lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
+def span_iri(doc_id: str, start: int, end: int) -> URIRef:
+    """IRI of a span of a source: the Web Annotation target that every claim and mention of exactly
+    those characters shares (its selectors are ``#quote`` and ``#position`` of it)."""
+    return KG[f"span/{iri_segment(doc_id)}-{start}-{end}"]
+
+
 def rule_iri(name: str) -> URIRef:
     """IRI of an extraction rule (a ``prov:Plan``)."""
     return KG[f"rule/{iri_segment(name)}"]

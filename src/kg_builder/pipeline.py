@@ -27,7 +27,7 @@ from .namespaces import GRAPH_ANALYSIS, GRAPH_ENTITIES, GRAPH_INFERRED, GRAPH_ON
 from .reason import apply_owl_rl, reasoning_input
 from .resolve import ResolvedCorpus, resolve_entities
 from .serialize import PRETTY_UP_TO, NTriples, merge, to_trig, to_turtle, turtle_and_count
-from .to_rdf import analysis_graph, entities_graph, new_graph, source_graph_for
+from .to_rdf import analysis_graph, entities_graph, source_graph_for
 from .triples import NamedTriples, Triples
 from .validate import check_shapes, check_shapes_text, choose_validator
 
@@ -231,9 +231,7 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         graphs = [ontology, *_data_graphs(corpus, documents, comparisons)]
     with timer.stage("reason"):
         progress("reason", None)
-        inferred = new_graph(GRAPH_INFERRED)
-        for t in apply_owl_rl(reasoning_input(ontology, graphs[1:]), reasoner):
-            inferred.add(t)
+        inferred = Triples(GRAPH_INFERRED, apply_owl_rl(reasoning_input(ontology, graphs[1:]), reasoner))
     lines = NTriples()
     if validate:
         with timer.stage("validate"):

@@ -12,7 +12,7 @@ much faster; it returns plain literals as xsd:string, so they are normalised bac
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -47,10 +47,10 @@ def reasoning_input(ontology: Graph, layers: Iterable[Iterable[Triple]]) -> Grap
             g.add((s, p, o))
     for layer in layers:
         for s, p, o in layer:
-            if not (isinstance(s, URIRef) and str(s).startswith(_ENTITY)):
+            if not (isinstance(s, URIRef) and s.startswith(_ENTITY)):  # an IRI is a str: no copy
                 continue
-            if p == RDF.type or (str(p).startswith(ONTOLOGY_BASE) and isinstance(o, URIRef)
-                                 and str(o).startswith(_ENTITY)):
+            if p == RDF.type or (isinstance(p, URIRef) and p.startswith(ONTOLOGY_BASE) and isinstance(o, URIRef)
+                                 and o.startswith(_ENTITY)):
                 g.add((s, p, o))
     return g
 
@@ -76,31 +76,27 @@ def _closure_owlrl(g: Graph) -> Graph:
     return closed
 
 
-def _closure_reasonable(g: Graph) -> Graph:
+def _closure_reasonable(g: Graph) -> Iterator[Triple]:
     try:
         import reasonable
     except ImportError as e:  # pragma: no cover - depends on the optional extra
         raise ConfigError("the 'reasonable' backend is not installed", hint="pip install 'kg-builder[fast]'") from e
     r = reasonable.PyReasoner()
     r.from_graph(g)
-    closed = Graph()
     for s, p, o in r.reason():
         if isinstance(o, Literal) and o.datatype == XSD.string and o.language is None:
             o = Literal(str(o))
-        closed.add((s, p, o))
-    return closed
+        yield s, p, o
 
 
-def apply_owl_rl(g: Graph, backend: str = "owlrl") -> Graph:
-    """The useful triples that OWL-RL infers from ``g`` and that ``g`` does not already hold."""
+def apply_owl_rl(g: Graph, backend: str = "owlrl") -> set[Triple]:
+    """The useful triples that OWL-RL infers from ``g`` and that ``g`` does not already hold. (A set,
+    not an rdflib graph: nobody asks it a pattern, and indexing the closure cost more than reasoning.)"""
     if backend == "owlrl":
-        closed = _closure_owlrl(g)
+        closed: Iterable[Triple] = _closure_owlrl(g)
     elif backend == "reasonable":
         closed = _closure_reasonable(g)
     else:
         raise ConfigError(f"unknown reasoner {backend!r}", hint="use one of " + ", ".join(BACKENDS))
-    inferred = Graph()
-    for t in closed:
-        if t not in g and _useful(t):
-            inferred.add(t)
-    return inferred
+    given = set(g)
+    return {t for t in closed if t not in given and _useful(t)}

@@ -43,6 +43,7 @@ from .namespaces import (
     rule_iri,
     short_hash,
     source_iri,
+    span_iri,
     unit_iri,
 )
 from .triples import Triples
@@ -53,6 +54,7 @@ __all__ = ["analysis_graph", "claim_id", "comparison_iri", "entities_graph", "ne
 _DIRECT = {"participant", "combatant", "commander", "partOf", "location", "locatedIn", "memberOf",
            "namedAfter", "winner", "result", "recapturedDuring"}
 _QUOTE_CONTEXT = 32
+_TYPE = RDF.type  # looked up once: rdflib's RDF namespace answers every lookup in Python, 250,000 a large build
 # The media type of each format kg add reads (schema:encodingFormat of a source's original).
 ORIGINAL_MEDIA_TYPES = {"pdf": "application/pdf", "wikipedia-html": "text/html", "web-page": "text/html",
                         "mediawiki-xml": "application/xml", "wikitext": "text/x-wiki", "markdown": "text/markdown",
@@ -88,16 +90,18 @@ def _offset(n: int) -> Literal:
 
 
 def _span(g: Triples, node: URIRef, doc: Document, start: int, end: int) -> None:
-    """Attach the W3C Web Annotation target of a span: its source and both selectors."""
-    target = URIRef(f"{node}#target")
-    quote = URIRef(f"{node}#quote")
-    position = URIRef(f"{node}#position")
+    """Attach the W3C Web Annotation target of a span: its source and both selectors. The target is
+    the span's own resource, shared by every claim and mention of those characters, so a span said
+    twice is described once (one target per annotation was 11 more triples each time)."""
+    target = span_iri(doc.doc_id, start, end)
+    quote = URIRef(f"{target}#quote")
+    position = URIRef(f"{target}#position")
     g.add((node, OA.hasTarget, target))
-    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, _TYPE, OA.SpecificResource))
     g.add((target, OA.hasSource, source_iri(doc.doc_id)))
     g.add((target, OA.hasSelector, quote))
     g.add((target, OA.hasSelector, position))
-    g.add((quote, RDF.type, OA.TextQuoteSelector))
+    g.add((quote, _TYPE, OA.TextQuoteSelector))
     g.add((quote, OA.exact, Literal(doc.text[start:end])))
     prefix = doc.text[max(0, start - _QUOTE_CONTEXT):start]
     suffix = doc.text[end:end + _QUOTE_CONTEXT]
@@ -105,7 +109,7 @@ def _span(g: Triples, node: URIRef, doc: Document, start: int, end: int) -> None
         g.add((quote, OA.prefix, Literal(prefix)))
     if suffix:
         g.add((quote, OA.suffix, Literal(suffix)))
-    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, _TYPE, OA.TextPositionSelector))
     g.add((position, OA.start, _offset(start)))
     g.add((position, OA.end, _offset(end)))
     page = doc.page_of(start, end)
@@ -116,7 +120,7 @@ def _span(g: Triples, node: URIRef, doc: Document, start: int, end: int) -> None
 def _entity(g: Triples, e: Entity) -> None:
     node = entity_iri(e.key)
     for t in e.types:
-        g.add((node, RDF.type, KGO[t]))
+        g.add((node, _TYPE, KGO[t]))
     g.add((node, RDFS.label, Literal(e.label, lang="en")))
     g.add((node, SKOS.prefLabel, Literal(e.label, lang="en")))
     for alias in e.aliases:
@@ -147,7 +151,7 @@ def _entity(g: Triples, e: Entity) -> None:
     for address in e.articles:
         # As Wikidata writes a sitelink: the article is about the entity, and part of its wiki.
         article = URIRef(address)
-        g.add((article, RDF.type, SCHEMA.Article))
+        g.add((article, _TYPE, SCHEMA.Article))
         g.add((article, SCHEMA.about, node))
         g.add((article, SCHEMA.isPartOf, URIRef(address.split("/wiki/", 1)[0] + "/")))
 
@@ -158,8 +162,8 @@ _SUPPLIED_TITLE = "The title was supplied by the cataloguer; the document has no
 def _source_document(g: Triples, d: Document) -> None:
     node = source_iri(d.doc_id)
     m = d.meta
-    g.add((node, RDF.type, KGO.SourceDocument))
-    g.add((node, RDF.type, KGO.EncyclopediaArticle if m.kind == "encyclopedia" else KGO.NewsArticle))
+    g.add((node, _TYPE, KGO.SourceDocument))
+    g.add((node, _TYPE, KGO.EncyclopediaArticle if m.kind == "encyclopedia" else KGO.NewsArticle))
     g.add((node, SCHEMA.name, Literal(m.title)))
     g.add((node, RDFS.label, Literal(m.title, lang=m.language)))
     g.add((node, SCHEMA.inLanguage, Literal(m.language)))
@@ -186,8 +190,8 @@ def _original(g: Triples, node: URIRef, o: Original, url: str | None) -> None:
     """The file the document was imported from: its format, name, hash, address and revision."""
     original = URIRef(f"{node}#original")
     g.add((node, PROV.wasDerivedFrom, original))
-    g.add((original, RDF.type, SCHEMA.MediaObject))
-    g.add((original, RDF.type, PROV.Entity))
+    g.add((original, _TYPE, SCHEMA.MediaObject))
+    g.add((original, _TYPE, PROV.Entity))
     g.add((original, SCHEMA.name, Literal(o.file.rsplit("/", 1)[-1])))
     g.add((original, SCHEMA.encodingFormat, Literal(ORIGINAL_MEDIA_TYPES.get(o.format, "application/octet-stream"))))
     g.add((original, KGO.importFormat, Literal(o.format)))
@@ -210,20 +214,20 @@ def entities_graph(entities: Iterable[Entity], documents: Iterable[Document], ru
         _source_document(g, d)
     for r in rules:
         node = rule_iri(r)
-        g.add((node, RDF.type, KGO.ExtractionRule))
-        g.add((node, RDF.type, PROV.Plan))
+        g.add((node, _TYPE, KGO.ExtractionRule))
+        g.add((node, _TYPE, PROV.Plan))
         g.add((node, RDFS.label, Literal(r)))
     for u in units:
         node = unit_iri(u)
-        g.add((node, RDF.type, KGO.UnitOfCount))
+        g.add((node, _TYPE, KGO.UnitOfCount))
         g.add((node, RDFS.label, Literal(u, lang="en")))
     return g
 
 
 def _mention(g: Triples, doc: Document, m: Mention) -> None:
     node = mention_iri(doc.doc_id, m.start, m.end)
-    g.add((node, RDF.type, KGO.Mention))
-    g.add((node, RDF.type, OA.Annotation))
+    g.add((node, _TYPE, KGO.Mention))
+    g.add((node, _TYPE, OA.Annotation))
     g.add((node, OA.motivatedBy, OA.identifying))
     g.add((node, OA.hasBody, entity_iri(m.key)))
     g.add((node, KGO.extractionRule, rule_iri(m.rule)))
@@ -260,16 +264,16 @@ def _claim_value(g: Triples, node: URIRef, c: Claim) -> None:
     elif isinstance(v, Quantity):
         _quantity(g, node, v)
     else:
-        g.add((node, RDF.type, KGO.MissingValue))
+        g.add((node, _TYPE, KGO.MissingValue))
 
 
 def _claim(g: Triples, doc: Document, c: Claim) -> None:
     node = claim_id(c)
     src = source_iri(doc.doc_id)
-    g.add((node, RDF.type, KGO.Claim))
-    g.add((node, RDF.type, KGO[c.kind]))
+    g.add((node, _TYPE, KGO.Claim))
+    g.add((node, _TYPE, KGO[c.kind]))
     if not c.typed:
-        g.add((node, RDF.type, KGO.UntypedClaim))
+        g.add((node, _TYPE, KGO.UntypedClaim))
     g.add((node, KGO.subject, entity_iri(c.subject)))
     g.add((node, KGO.property, KGO[c.property]))
     g.add((node, KGO.statedIn, src))
@@ -329,8 +333,8 @@ def analysis_graph(comparisons: Iterable[Comparison], identifier: URIRef) -> Tri
 
     for cmp in comparisons:
         node = comparison_iri(cmp, ids)
-        g.add((node, RDF.type, KGO.Comparison))
-        g.add((node, RDF.type, KGO.Agreement if cmp.agree else KGO.Disagreement))
+        g.add((node, _TYPE, KGO.Comparison))
+        g.add((node, _TYPE, KGO.Agreement if cmp.agree else KGO.Disagreement))
         for claim in cmp.compared:
             g.add((node, KGO.comparedClaim, ids(claim)))
         for a_claim in (*cmp.compared, *cmp.also):
