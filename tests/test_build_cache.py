@@ -22,7 +22,12 @@ def _graph(project: Path) -> dict[str, bytes]:
 
 
 def _entries(project: Path) -> list[Path]:
-    return sorted((project / ".kg-cache").rglob("*.pickle"))
+    """The extraction entries (one per document); the stages' results are in stages/."""
+    return sorted(p for p in (project / ".kg-cache").rglob("*.pickle") if p.parent.name != "stages")
+
+
+def _stage_entries(project: Path) -> list[Path]:
+    return sorted((project / ".kg-cache" / "stages").glob("*.pickle"))
 
 
 def test_a_warm_build_reuses_every_extraction_and_gives_the_same_files(tmp_project: Path, run_kg: RunKg) -> None:
@@ -38,6 +43,34 @@ def test_a_warm_build_reuses_every_extraction_and_gives_the_same_files(tmp_proje
     again = run_kg("build", "--no-cache", cwd=tmp_project)
     assert again.returncode == 0 and "documents from .kg-cache/" not in again.stdout
     assert _graph(tmp_project) == files
+
+
+def test_reasoning_and_validation_are_reused_only_for_the_same_input(tmp_project: Path, run_kg: RunKg) -> None:
+    cold = run_kg("build", cwd=tmp_project)
+    assert cold.returncode == 0 and _row(cold.stdout, "stages from .kg-cache/") == "none", cold.stdout
+    files = _graph(tmp_project)
+    assert [p.name.split("-")[1] for p in _stage_entries(tmp_project)] == ["reason", "validate"]
+    warm = run_kg("build", cwd=tmp_project)
+    assert warm.returncode == 0 and _row(warm.stdout, "stages from .kg-cache/") == "reason, validate", warm.stdout
+    assert _graph(tmp_project) == files
+    # a new sentence changes the data, so the verdict on it is not the old one; the reasoner's input
+    # (entity types and relations) is the same, so its closure is
+    doc = tmp_project / "corpus" / "002_f0947ec770c9bed6.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nThe city was rebuilt in the years after the war.\n",
+                   encoding="utf-8")
+    changed = run_kg("build", cwd=tmp_project)
+    assert changed.returncode == 0 and _row(changed.stdout, "stages from .kg-cache/") == "reason", changed.stdout
+    assert len(_stage_entries(tmp_project)) == 2  # the verdict on the old data is pruned
+    # a broken result is rebuilt, never trusted
+    for entry in _stage_entries(tmp_project):
+        entry.write_bytes(entry.read_bytes()[:-10])
+    healed = run_kg("build", cwd=tmp_project)
+    assert healed.returncode == 0 and healed.stderr.count("a broken cache entry, rebuilt") == 2, healed.stderr
+    assert _row(healed.stdout, "stages from .kg-cache/") == "none"
+    healed_files = _graph(tmp_project)
+    fresh = run_kg("build", "--no-cache", cwd=tmp_project)
+    assert fresh.returncode == 0 and _graph(tmp_project) == healed_files
+    assert "stages from .kg-cache/" not in fresh.stdout
 
 
 def _row(table: str, what: str) -> str:

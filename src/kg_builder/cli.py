@@ -57,13 +57,16 @@ def _run(fn: Callable[[], T]) -> T:
         return fn()
 
 
-def _report_table(report: BuildReport, cache: tuple[int, int, tuple[str, ...]] | None = None) -> Table:
+def _report_table(report: BuildReport,
+                  cache: tuple[int, int, tuple[str, ...], tuple[str, ...]] | None = None) -> Table:
     table = Table(title="Build summary", show_header=True, header_style="bold")
     table.add_column("what")
     table.add_column("count / seconds", justify="right")
     table.add_row("documents", str(report.documents))
     if cache is not None:
         table.add_row("documents from .kg-cache/", str(cache[0]))
+        # reasoning and validation are taken as they were when their whole input is unchanged
+        table.add_row("stages from .kg-cache/", ", ".join(cache[3]) or "none")
     for type_, n in report.entities_by_type:
         table.add_row(f"entities: {type_}", str(n))
     table.add_row("claims", str(report.claims))
@@ -147,7 +150,8 @@ def build(
                                         write=not check, jobs=jobs or default_jobs(), use_cache=not no_cache,
                                         validator=validator, scheduler=scheduler, layout=layout))
     for broken in result.cache[2] if result.cache else ():
-        err.print(f"warning: {broken}: a broken cache entry, rebuilt", style="yellow", highlight=False, markup=False)
+        err.print(f"warning: {broken}: a broken cache entry, rebuilt", style="yellow", highlight=False, markup=False,
+                  soft_wrap=True)
     for warning in result.report.warnings:
         err.print(f"warning: {warning}", style="yellow", highlight=False, markup=False, soft_wrap=True)
     if check:

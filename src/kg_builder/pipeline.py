@@ -11,12 +11,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from rdflib import Graph
 
 from . import storage
-from .cache import CACHE_DIR, ExtractionCache, fingerprint
+from .cache import CACHE_DIR, ExtractionCache, Remember, compute_always, fingerprint
 from .config import Settings
 from .conflicts import judge_claims
 from .errors import ConfigError, StorageError, ValidationError
@@ -29,7 +30,7 @@ from .resolve import ResolvedCorpus, resolve_entities
 from .serialize import PRETTY_UP_TO, NTriples, merge, to_trig, to_turtle, turtle_and_count
 from .to_rdf import analysis_graph, entities_graph, source_graph_for
 from .triples import NamedTriples, Triples
-from .validate import check_shapes, check_shapes_text, choose_validator
+from .validate import ShapeReport, check_shapes, check_shapes_text, choose_validator
 
 __all__ = ["GRAPH_FILES", "LAYOUTS", "BuildResult", "Progress", "build_graph", "find_duplicates", "run_build"]
 
@@ -53,7 +54,8 @@ class BuildResult:
     files: dict[str, bytes]
     report: BuildReport
     extractions: list[DocumentExtraction] = field(default_factory=list)
-    cache: tuple[int, int, tuple[str, ...]] | None = None  # extraction cache hits, misses, entries found broken
+    # extraction cache hits, misses, entries found broken, and the cross-document stages reused
+    cache: tuple[int, int, tuple[str, ...], tuple[str, ...]] | None = None
 
 
 class _Timer:
@@ -157,17 +159,24 @@ def _data_graphs(corpus: ResolvedCorpus, documents: list[Document],
 
 
 def _validate(settings: Settings, graphs: list[NamedTriples], validator: str, progress: Progress,
-              lines: NTriples) -> None:
+              lines: NTriples, remember: Remember) -> None:
     """SHACL validation of the data graphs with what reasoning added; ValidationError when it fails.
     The Rust engine reads the graphs as N-Triples (the lines the large files are written from);
     pySHACL needs them merged into one rdflib graph."""
     shapes = _turtle_file(settings.shapes_file, Graph())
     chosen = choose_validator(validator, sum(len(g) for g in graphs), shapes, str(settings.shapes_file))
     progress("validate", f"with {chosen}")
-    if chosen == "shacl":
-        report = check_shapes_text(lines.stream(graphs), shapes)
-    else:
-        report = check_shapes(merge(graphs), shapes, chosen)
+
+    def check() -> ShapeReport:
+        if chosen == "shacl":
+            return check_shapes_text(lines.stream(graphs), shapes)
+        return check_shapes(merge(graphs), shapes, chosen)
+
+    # The input, whole: each graph's lines are sorted and the graphs come in their order, so one
+    # input always gives one key (a part at a time, so the text is not held twice). The shapes are
+    # ontology/ files, in every key already (and their blank nodes are new at every parse).
+    given = chain([chosen], ("".join(lines.lines(g)) for g in graphs))
+    report = remember("validate", given, check, ShapeReport)
     if not report.conforms:
         raise ValidationError(
             f"the built graph breaks {report.violations} SHACL constraint(s):\n{_abridged(report.text)}",
@@ -208,7 +217,7 @@ Extract = Callable[[list[Document]], list[DocumentExtraction]]
 
 def build_graph(settings: Settings, documents: list[Document], *, reasoner: str = "owlrl",
                 progress: Progress = _silent, validate: bool = True, extract: Extract | None = None,
-                validator: str = "auto", layout: str = "auto") -> BuildResult:
+                validator: str = "auto", layout: str = "auto", remember: Remember = compute_always) -> BuildResult:
     """Build every graph from documents already read. Pure apart from the clock, and ``extract``, the
     per-document stage (by default in this process; run_build may give one with a cache and a pool,
     which gives the same extractions)."""
@@ -231,12 +240,14 @@ def build_graph(settings: Settings, documents: list[Document], *, reasoner: str 
         graphs = [ontology, *_data_graphs(corpus, documents, comparisons)]
     with timer.stage("reason"):
         progress("reason", None)
-        inferred = Triples(GRAPH_INFERRED, apply_owl_rl(reasoning_input(ontology, graphs[1:]), reasoner))
+        given = reasoning_input(ontology, graphs[1:])
+        key = [reasoner, *NTriples().lines(given)]
+        inferred = Triples(GRAPH_INFERRED, remember("reason", key, lambda: apply_owl_rl(given, reasoner), set))
     lines = NTriples()
     if validate:
         with timer.stage("validate"):
             # The ontology is left out: the inferred graph holds every superclass the shapes target.
-            _validate(settings, [*graphs[1:], inferred], validator, progress, lines)
+            _validate(settings, [*graphs[1:], inferred], validator, progress, lines, remember)
     with timer.stage("serialise"):
         progress("serialise", None)
         files, asserted_count = _serialise(graphs, inferred, lines, layout)
@@ -265,10 +276,11 @@ def run_build(settings: Settings, *, reasoner: str = "owlrl", max_bytes: int = s
     cache = ExtractionCache(settings.root / CACHE_DIR, fingerprint(settings.ontology_dir)) if use_cache else None
     read_seconds = time.perf_counter() - t0
     result = build_graph(settings, documents, reasoner=reasoner, progress=progress, validator=validator, layout=layout,
+                         remember=cache.remember if cache is not None else compute_always,
                          extract=lambda docs: extract_all(settings, docs, jobs=jobs, cache=cache, progress=progress,
                                                           scheduler=scheduler))
     if cache is not None:
-        result.cache = (cache.hits, cache.misses, tuple(cache.broken))
+        result.cache = (cache.hits, cache.misses, tuple(cache.broken), tuple(cache.reused))
         if write:
             cache.prune()
     if write:

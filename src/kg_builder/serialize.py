@@ -186,10 +186,11 @@ class NTriples:
             seen.update(lines)
         return "".join(out).encode("utf-8")
 
-    def stream(self, graphs: Iterable[NamedTriples]) -> bytes:
-        """The lines of ``graphs`` in one N-Triples document, for a reader that keeps each triple once
-        (the validator): nothing is left out or sorted."""
-        return "".join(chain.from_iterable(self.lines(g) for g in graphs)).encode("utf-8")
+    def stream(self, graphs: Iterable[NamedTriples]) -> str:
+        """The lines of ``graphs`` in one N-Triples text, for a reader that keeps each triple once
+        (the validator): nothing is left out or sorted, and it is never encoded, as the validator
+        takes text (a million-triple build would hold the text three times over)."""
+        return "".join(chain.from_iterable(self.lines(g) for g in graphs))
 
     def trig(self, graphs: Iterable[NamedTriples]) -> bytes:
         """TriG of one triple a line: each graph, in the order given, as a ``GRAPH`` block."""

@@ -100,12 +100,12 @@ def _pyshacl(data: Graph, shapes: Graph) -> ShapeReport:
     return ShapeReport(bool(conforms), str(text), len(violations), frozenset(results), "pyshacl")
 
 
-def check_shapes_text(ntriples: bytes, shapes: Graph) -> ShapeReport:
+def check_shapes_text(ntriples: str, shapes: Graph) -> ShapeReport:
     """Validate a graph given as N-Triples with the Rust engine (see :func:`check_shapes`)."""
     import shacl  # the Rust engine
 
-    compiled = shacl.Shapes.from_text(NTriples().document([shapes]).decode("utf-8"), format="ntriples")
-    report = compiled.validate_text(ntriples.decode("utf-8"), format="ntriples", allow_warnings=True)
+    compiled = shacl.Shapes.from_text(NTriples().stream([shapes]), format="ntriples")
+    report = compiled.validate_text(ntriples, format="ntriples", allow_warnings=True)
     violations = [r for r in report.results if r.severity == "Violation"]
     results = frozenset((r.focus_node, r.path, r.component) for r in violations)
     lines = [f"{r.component} at {r.focus_node} {r.path or ''}: {r.message or ''}".rstrip() for r in violations]
@@ -117,5 +117,5 @@ def check_shapes(data: Graph, shapes: Graph, validator: str = "pyshacl") -> Shap
     """Validate ``data`` (asserted plus inferred triples) against ``shapes``, with no further
     inference, by ``validator`` ("pyshacl" or "shacl"; see :func:`choose_validator`)."""
     if validator == "shacl":
-        return check_shapes_text(NTriples().document([data]), shapes)
+        return check_shapes_text(NTriples().stream([data]), shapes)
     return _pyshacl(data, shapes)
