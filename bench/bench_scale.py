@@ -46,7 +46,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_build import write_corpus  # noqa: E402 - the synthetic generator
 
-TARGETS = {"cold 1,000 documents": 60.0, "10,000 documents": 600.0, "warm +1 document": 5.0, "seed build": 2.0}
+TARGETS = {"cold 1,000 documents": 60.0, "10,000 documents": 600.0, "warm +1 document": 5.0,
+           "seed build (cold)": 2.0, "seed build (unchanged)": 2.0}
 MEMORY_TARGET_MB = 2048.0
 REAL = [ROOT / "corpus", ROOT / "tests" / "fixtures" / "devset", ROOT / "tests" / "fixtures" / "owndev"]
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*\b")
@@ -270,7 +271,11 @@ def main() -> None:
         seed = project_with(tmp, "seed", lambda folder: shutil.copytree(ROOT / "corpus", folder))
         defaults = run(seed, use_cache=False)
         print(_row("seed, default settings, cold", defaults))
-        found["seed build"] = float(defaults["seconds"]) if "seconds" in defaults else math.inf  # type: ignore[arg-type]
+        warm_seed = run(seed)  # the cache filled by a first build, as `kg build` run again finds it
+        warm_seed = run(seed)
+        print(_row("seed, default settings, unchanged", warm_seed))
+        found["seed build (cold)"] = float(defaults["seconds"]) if "seconds" in defaults else math.inf  # type: ignore[arg-type]
+        found["seed build (unchanged)"] = float(warm_seed["seconds"]) if "seconds" in warm_seed else math.inf  # type: ignore[arg-type]
     print("\ngrowth (time ∝ documents^k; 1 is linear):")
     for (d_a, t_a), (d_b, t_b) in itertools.pairwise(growth):
         print(f"  {d_a:,} -> {d_b:,} documents: k = {math.log(t_b / t_a) / math.log(d_b / d_a):.2f}")
@@ -278,9 +283,13 @@ def main() -> None:
     for name, limit in TARGETS.items():
         print(_verdict(name, found.get(name), limit))
     if peaks:
-        verdict = "PASS" if max(peaks) <= MEMORY_TARGET_MB else "MISS"
-        print(f"  {'peak memory, largest size':<28} {max(peaks):>7.0f} MB (target {MEMORY_TARGET_MB:.0f} MB at 10,000)"
-              f"  {verdict}")
+        largest = growth[-1][0]
+        if largest >= 9000:
+            verdict = "PASS" if peaks[-1] <= MEMORY_TARGET_MB else "MISS"
+        else:  # a smaller corpus already over the target cannot pass it at 10,000
+            verdict = "MISS" if peaks[-1] > MEMORY_TARGET_MB else f"not measured at 10,000 (largest {largest:,})"
+        print(f"  {'peak memory':<28} {peaks[-1]:>7.0f} MB at {largest:,} documents "
+              f"(target {MEMORY_TARGET_MB:.0f} MB at 10,000)  {verdict}")
 
 
 if __name__ == "__main__":
