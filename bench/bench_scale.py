@@ -271,7 +271,7 @@ def main() -> None:
         seed = project_with(tmp, "seed", lambda folder: shutil.copytree(ROOT / "corpus", folder))
         defaults = run(seed, use_cache=False)
         print(_row("seed, default settings, cold", defaults))
-        warm_seed = run(seed)  # the cache filled by a first build, as `kg build` run again finds it
+        run(seed)  # fills the cache, as a first `kg build` does
         warm_seed = run(seed)
         print(_row("seed, default settings, unchanged", warm_seed))
         found["seed build (cold)"] = float(defaults["seconds"]) if "seconds" in defaults else math.inf  # type: ignore[arg-type]

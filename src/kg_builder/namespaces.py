@@ -68,7 +68,6 @@ ONTOLOGY_BASE = "https://w3id.org/kg-builder/ontology#"
 DATA_BASE = "https://w3id.org/kg-builder/id/"
 
 
-
 class _Vocabulary(Namespace):
     """A namespace of a vocabulary's few terms, each made once and then kept as an attribute: rdflib's
     Namespace makes (and checks) a new URIRef on every access, and a large build asks for
@@ -307,13 +306,13 @@ def mention_iri(doc_id: str, start: int, end: int) -> URIRef:
     return KG[f"mention/{iri_segment(doc_id)}-{start}-{end}"]
 
 
-@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def span_iri(doc_id: str, start: int, end: int) -> URIRef:
     """IRI of a span of a source: the Web Annotation target that every claim and mention of exactly
     those characters shares (its selectors are ``#quote`` and ``#position`` of it)."""
     return KG[f"span/{iri_segment(doc_id)}-{start}-{end}"]
 
 
+@lru_cache(maxsize=65_536)  # a build names each entity, source and rule in many triples
 def rule_iri(name: str) -> URIRef:
     """IRI of an extraction rule (a ``prov:Plan``)."""
     return KG[f"rule/{iri_segment(name)}"]

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Iterator
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
-from rdflib.term import Node
 
 from .errors import ConfigError
 from .namespaces import DATA_BASE, ONTOLOGY_BASE
+from .triples import Triple
 
 __all__ = ["BACKENDS", "apply_owl_rl", "reasoning_input"]
 
@@ -32,7 +32,6 @@ _DECLARATIONS = {OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.FunctionalPr
                  OWL.IrreflexiveProperty, OWL.AsymmetricProperty}
 _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 
-Triple = tuple[Node, Node, Node]
 
 
 def reasoning_input(ontology: Graph, layers: Iterable[Iterable[Triple]]) -> Graph:

@@ -158,7 +158,8 @@ class NTriples:
 
     def __init__(self) -> None:
         self._terms: dict[Node, str] = {}
-        self._lines: dict[int, list[str]] = {}
+        # by id(graph), with the graph itself, so that an id is never that of a graph since freed
+        self._lines: dict[int, tuple[NamedTriples, list[str]]] = {}
 
     def _term(self, term: Node) -> str:
         text = self._terms.get(term)
@@ -168,10 +169,12 @@ class NTriples:
 
     def lines(self, graph: NamedTriples) -> list[str]:
         """The sorted lines of one graph (kept while this writer lives: ask again at no cost)."""
-        lines = self._lines.get(id(graph))
-        if lines is None:
-            term = self._term
-            lines = self._lines[id(graph)] = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph)
+        kept = self._lines.get(id(graph))
+        if kept is not None:
+            return kept[1]
+        term = self._term
+        lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph)
+        self._lines[id(graph)] = (graph, lines)
         return lines
 
     def document(self, graphs: Iterable[NamedTriples]) -> bytes:
@@ -188,8 +191,9 @@ class NTriples:
 
     def stream(self, graphs: Iterable[NamedTriples]) -> str:
         """The lines of ``graphs`` in one N-Triples text, for a reader that keeps each triple once
-        (the validator): nothing is left out or sorted, and it is never encoded, as the validator
-        takes text (a million-triple build would hold the text three times over)."""
+        (the validator): a triple in two graphs is not left out, the graphs are not sorted together,
+        and the text is never encoded, as the validator takes text (a million-triple build would
+        hold it three times over)."""
         return "".join(chain.from_iterable(self.lines(g) for g in graphs))
 
     def trig(self, graphs: Iterable[NamedTriples]) -> bytes:

@@ -97,6 +97,8 @@ def _span(g: Triples, node: URIRef, doc: Document, start: int, end: int) -> None
     quote = URIRef(f"{target}#quote")
     position = URIRef(f"{target}#position")
     g.add((node, OA.hasTarget, target))
+    if (target, _TYPE, OA.SpecificResource) in g:  # described already, for another claim or mention
+        return
     g.add((target, _TYPE, OA.SpecificResource))
     g.add((target, OA.hasSource, source_iri(doc.doc_id)))
     g.add((target, OA.hasSelector, quote))
